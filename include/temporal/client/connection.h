@@ -1,0 +1,128 @@
+// Connection: one gRPC channel to a Temporal server (or Temporal Cloud), shared by clients and workers.
+//
+//   auto conn = temporal::client::Connection::connect({.address = "localhost:7233"});
+//
+// A Connection is a cheap, copyable handle to shared state; copies talk over the same channel.
+// It is thread-safe: any thread may issue calls through it at the same time.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "temporal/async/task.h"
+
+namespace temporal::rpc {
+class Channel;
+}
+
+namespace temporal::client {
+
+/// TLS settings. An engaged `ConnectionOptions::tls` turns TLS on.
+struct TlsOptions {
+  /// PEM of the CA that signed the server's certificate; empty means the system's roots.
+  std::string server_root_ca_cert;
+  /// Name to verify the server certificate against (and send as SNI/authority), when it differs
+  /// from the host of `address`.
+  std::string server_name_override;
+  /// PEM client certificate and key for mutual TLS; both or neither.
+  std::string client_cert;
+  std::string client_private_key;
+};
+
+/// How transient failures (UNAVAILABLE, RESOURCE_EXHAUSTED, ABORTED, UNKNOWN, and INTERNAL where the
+/// server allows) are retried. Every retry of a call resends the same request, including its request id.
+struct RetryOptions {
+  std::chrono::milliseconds initial_interval{100};
+  std::chrono::milliseconds initial_interval_resource_exhausted{1000};
+  double backoff_coefficient = 1.7;
+  std::chrono::milliseconds max_interval{5000};
+  double jitter = 0.2;  ///< +- fraction applied to each interval
+  int max_attempts = 10;
+};
+
+/// gRPC keepalive pings.
+struct KeepAliveOptions {
+  std::chrono::milliseconds interval{30000};
+  std::chrono::milliseconds timeout{15000};
+};
+
+/// Everything needed to reach a Temporal server. Fill with designated initializers.
+struct ConnectionOptions {
+  /// host:port of the frontend.
+  std::string address = "localhost:7233";
+  /// Namespace sent in the temporal-namespace header by default; Client may override it.
+  std::string namespace_name = "default";
+  /// TLS; engaged means on. An API key turns TLS on (with system roots) unless `tls_disabled`.
+  std::optional<TlsOptions> tls;
+  bool tls_disabled = false;
+  /// Sent as `authorization: Bearer <key>`. `api_key_provider`, when set, is called for every call
+  /// instead (and must be thread-safe and fast).
+  std::string api_key;
+  std::function<std::string()> api_key_provider;
+  /// Headers added to every call.
+  std::map<std::string, std::string> metadata;
+  /// Deadline of each RPC attempt when the call itself sets none.
+  std::chrono::milliseconds rpc_timeout{10000};
+  RetryOptions retry;
+  KeepAliveOptions keepalive;
+  /// Max gRPC message size, both directions.
+  int max_message_bytes = 128 * 1024 * 1024;
+  /// How long connect() keeps trying to reach the server.
+  std::chrono::milliseconds connect_timeout{10000};
+  /// Worker/client identity reported to the server; default `pid@hostname`.
+  std::string identity;
+};
+
+/// What the server said about itself at connect time.
+struct SystemInfo {
+  std::string server_version;
+  bool signal_and_query_header = false;
+  bool internal_error_differentiation = false;
+  bool activity_failure_include_heartbeat = false;
+  bool supports_schedules = false;
+  bool encoded_failure_attributes = false;
+  bool eager_workflow_start = false;
+  bool sdk_metadata = false;
+  bool count_group_by_execution_status = false;
+  bool nexus = false;
+};
+
+/// Per-call settings layered over the connection's: extra headers and a deadline.
+struct CallOptions {
+  std::map<std::string, std::string> metadata;
+  std::optional<std::chrono::milliseconds> timeout;
+};
+
+class Connection {
+ public:
+  /// Connects, calls GetSystemInfo and keeps its capabilities. Throws RpcError (with the cause in
+  /// words: unreachable, TLS, authentication) when the server cannot be reached in connect_timeout.
+  static Connection connect(ConnectionOptions options);
+  /// Awaitable form of connect().
+  static Task<Connection> connect_async(ConnectionOptions options);
+  /// Builds the channel without contacting the server; the first call connects.
+  static Connection lazy(ConnectionOptions options);
+
+  const ConnectionOptions& options() const;
+  /// Capabilities from GetSystemInfo (fetched on first use for a lazy connection).
+  Task<SystemInfo> system_info() const;
+  /// grpc.health.v1 check of the WorkflowService; true when SERVING.
+  Task<bool> check_health() const;
+  /// Replaces the static API key used by later calls.
+  void set_api_key(std::string api_key) const;
+  /// Closes the channel; later calls fail with RpcError(UNAVAILABLE). Idempotent.
+  void close() const;
+
+  /// The transport, for the SDK's own layers.
+  const std::shared_ptr<rpc::Channel>& channel() const { return channel_; }
+
+ private:
+  explicit Connection(std::shared_ptr<rpc::Channel> channel) : channel_(std::move(channel)) {}
+  std::shared_ptr<rpc::Channel> channel_;
+};
+
+}  // namespace temporal::client

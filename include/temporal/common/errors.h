@@ -1,0 +1,332 @@
+// The typed errors of temporal-cpp. Every error derives from TemporalError.
+//
+// Failures that cross the wire (raised by workflows and activities, carried in Temporal's Failure
+// proto) derive from FailureError and keep their cause chain. Client errors describe what went wrong
+// with a call. All errors are immutable values after construction and safe to share between threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "temporal/converter/payload.h"
+
+namespace temporal {
+
+/// Base of every error temporal-cpp raises.
+class TemporalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// An argument or option was invalid; nothing was sent. `field()` names the offending option.
+class InvalidArgumentError : public TemporalError {
+ public:
+  InvalidArgumentError(std::string field, const std::string& what)
+      : TemporalError(what), field_(std::move(field)) {}
+  const std::string& field() const { return field_; }
+
+ private:
+  std::string field_;
+};
+
+/// A value could not be encoded to or decoded from a Payload.
+class DataConverterError : public TemporalError {
+ public:
+  using TemporalError::TemporalError;
+};
+
+/// Why a workflow or activity stopped retrying (wire enum RetryState).
+enum class RetryState {
+  kUnspecified = 0,
+  kInProgress = 1,
+  kNonRetryableFailure = 2,
+  kTimeout = 3,
+  kMaximumAttemptsReached = 4,
+  kRetryPolicyNotSet = 5,
+  kInternalServerError = 6,
+  kCancelRequested = 7,
+};
+
+/// Which timeout fired (wire enum TimeoutType).
+enum class TimeoutType { kUnspecified = 0, kStartToClose = 1, kScheduleToStart = 2, kScheduleToClose = 3, kHeartbeat = 4 };
+
+/// A failure as Temporal carries it: message, stack trace and an optional cause.
+class FailureError : public TemporalError {
+ public:
+  FailureError(const std::string& message, std::string stack_trace = {},
+               std::shared_ptr<const FailureError> cause = nullptr)
+      : TemporalError(message), message_(message), stack_trace_(std::move(stack_trace)), cause_(std::move(cause)) {}
+  /// The failure's own message (what() may add context).
+  const std::string& message() const { return message_; }
+  const std::string& stack_trace() const { return stack_trace_; }
+  /// The failure that caused this one, or null.
+  const FailureError* cause() const { return cause_.get(); }
+  std::shared_ptr<const FailureError> shared_cause() const { return cause_; }
+
+ private:
+  std::string message_;
+  std::string stack_trace_;
+  std::shared_ptr<const FailureError> cause_;
+};
+
+/// Category of an application failure (wire enum ApplicationErrorCategory).
+enum class ApplicationErrorCategory { kUnspecified = 0, kBenign = 1 };
+
+/// A failure raised by user code. Throw it from workflows and activities to control retries.
+class ApplicationFailure : public FailureError {
+ public:
+  struct Info {
+    std::string type;
+    bool non_retryable = false;
+    converter::Payloads details;
+    std::optional<std::chrono::milliseconds> next_retry_delay;
+    ApplicationErrorCategory category = ApplicationErrorCategory::kUnspecified;
+  };
+  ApplicationFailure(const std::string& message, Info info, std::string stack_trace = {},
+                     std::shared_ptr<const FailureError> cause = nullptr)
+      : FailureError(message, std::move(stack_trace), std::move(cause)), info_(std::move(info)) {}
+  const std::string& type() const { return info_.type; }
+  bool non_retryable() const { return info_.non_retryable; }
+  /// Details as payloads (already decoded by the codec chain); read them with converter::from_payload<T>.
+  const converter::Payloads& details() const { return info_.details; }
+  const std::optional<std::chrono::milliseconds>& next_retry_delay() const { return info_.next_retry_delay; }
+  ApplicationErrorCategory category() const { return info_.category; }
+
+ private:
+  Info info_;
+};
+
+/// A workflow, activity or scope was canceled.
+class CanceledFailure : public FailureError {
+ public:
+  CanceledFailure(const std::string& message, converter::Payloads details = {}, std::string stack_trace = {},
+                  std::shared_ptr<const FailureError> cause = nullptr)
+      : FailureError(message, std::move(stack_trace), std::move(cause)), details_(std::move(details)) {}
+  const converter::Payloads& details() const { return details_; }
+
+ private:
+  converter::Payloads details_;
+};
+
+/// A workflow or activity timed out.
+class TimeoutFailure : public FailureError {
+ public:
+  TimeoutFailure(const std::string& message, TimeoutType type, converter::Payloads last_heartbeat_details = {},
+                 std::string stack_trace = {}, std::shared_ptr<const FailureError> cause = nullptr)
+      : FailureError(message, std::move(stack_trace), std::move(cause)),
+        type_(type),
+        last_heartbeat_details_(std::move(last_heartbeat_details)) {}
+  TimeoutType timeout_type() const { return type_; }
+  const converter::Payloads& last_heartbeat_details() const { return last_heartbeat_details_; }
+
+ private:
+  TimeoutType type_;
+  converter::Payloads last_heartbeat_details_;
+};
+
+/// A workflow was terminated.
+class TerminatedFailure : public FailureError {
+ public:
+  using FailureError::FailureError;
+};
+
+/// A failure produced by the server itself.
+class ServerFailure : public FailureError {
+ public:
+  ServerFailure(const std::string& message, bool non_retryable, std::string stack_trace = {},
+                std::shared_ptr<const FailureError> cause = nullptr)
+      : FailureError(message, std::move(stack_trace), std::move(cause)), non_retryable_(non_retryable) {}
+  bool non_retryable() const { return non_retryable_; }
+
+ private:
+  bool non_retryable_;
+};
+
+/// The workflow was reset; carries the last heartbeat details.
+class ResetWorkflowFailure : public FailureError {
+ public:
+  ResetWorkflowFailure(const std::string& message, converter::Payloads details, std::string stack_trace = {},
+                       std::shared_ptr<const FailureError> cause = nullptr)
+      : FailureError(message, std::move(stack_trace), std::move(cause)), details_(std::move(details)) {}
+  const converter::Payloads& last_heartbeat_details() const { return details_; }
+
+ private:
+  converter::Payloads details_;
+};
+
+/// An activity failed; cause() says why.
+class ActivityFailure : public FailureError {
+ public:
+  struct Info {
+    std::string activity_type;
+    std::string activity_id;
+    std::string identity;
+    RetryState retry_state = RetryState::kUnspecified;
+    int64_t scheduled_event_id = 0;
+    int64_t started_event_id = 0;
+  };
+  ActivityFailure(const std::string& message, Info info, std::string stack_trace = {},
+                  std::shared_ptr<const FailureError> cause = nullptr)
+      : FailureError(message, std::move(stack_trace), std::move(cause)), info_(std::move(info)) {}
+  const Info& info() const { return info_; }
+
+ private:
+  Info info_;
+};
+
+/// A child workflow failed; cause() says why.
+class ChildWorkflowFailure : public FailureError {
+ public:
+  struct Info {
+    std::string namespace_;
+    std::string workflow_id;
+    std::string run_id;
+    std::string workflow_type;
+    RetryState retry_state = RetryState::kUnspecified;
+    int64_t initiated_event_id = 0;
+    int64_t started_event_id = 0;
+  };
+  ChildWorkflowFailure(const std::string& message, Info info, std::string stack_trace = {},
+                       std::shared_ptr<const FailureError> cause = nullptr)
+      : FailureError(message, std::move(stack_trace), std::move(cause)), info_(std::move(info)) {}
+  const Info& info() const { return info_; }
+
+ private:
+  Info info_;
+};
+
+/// A gRPC call to the server failed. `code()` is the gRPC status code (0..16), `details()` the
+/// serialized google.rpc.Status the server attached, if any.
+class RpcError : public TemporalError {
+ public:
+  RpcError(int code, const std::string& what, std::string server_message = {}, std::string details = {})
+      : TemporalError(what), code_(code), server_message_(std::move(server_message)), details_(std::move(details)) {}
+  int code() const { return code_; }
+  /// The message exactly as the server (or gRPC) gave it.
+  const std::string& server_message() const { return server_message_; }
+  const std::string& details() const { return details_; }
+
+ private:
+  int code_;
+  std::string server_message_;
+  std::string details_;
+};
+
+/// The namespace does not exist on the server.
+class NamespaceNotFoundError : public RpcError {
+ public:
+  NamespaceNotFoundError(std::string ns, int code, const std::string& what, std::string server_message = {})
+      : RpcError(code, what, std::move(server_message)), namespace_(std::move(ns)) {}
+  const std::string& namespace_name() const { return namespace_; }
+
+ private:
+  std::string namespace_;
+};
+
+/// Base of errors about one workflow execution.
+class WorkflowExecutionError : public TemporalError {
+ public:
+  WorkflowExecutionError(const std::string& what, std::string workflow_id, std::string run_id)
+      : TemporalError(what), workflow_id_(std::move(workflow_id)), run_id_(std::move(run_id)) {}
+  const std::string& workflow_id() const { return workflow_id_; }
+  const std::string& run_id() const { return run_id_; }
+
+ private:
+  std::string workflow_id_;
+  std::string run_id_;
+};
+
+/// No workflow execution with that id (and run id) exists.
+class WorkflowNotFoundError : public WorkflowExecutionError {
+ public:
+  using WorkflowExecutionError::WorkflowExecutionError;
+};
+
+/// A workflow with that id is already running (or the reuse policy forbids another run).
+/// run_id() is the run that exists.
+class WorkflowAlreadyStartedError : public WorkflowExecutionError {
+ public:
+  WorkflowAlreadyStartedError(const std::string& what, std::string workflow_id, std::string run_id,
+                              std::string workflow_type)
+      : WorkflowExecutionError(what, std::move(workflow_id), std::move(run_id)),
+        workflow_type_(std::move(workflow_type)) {}
+  const std::string& workflow_type() const { return workflow_type_; }
+
+ private:
+  std::string workflow_type_;
+};
+
+/// The workflow ended in failure, cancellation, termination or timeout; cause() says which.
+class WorkflowFailedError : public WorkflowExecutionError {
+ public:
+  WorkflowFailedError(const std::string& what, std::string workflow_id, std::string run_id, RetryState retry_state,
+                      std::shared_ptr<const FailureError> cause)
+      : WorkflowExecutionError(what, std::move(workflow_id), std::move(run_id)),
+        retry_state_(retry_state),
+        cause_(std::move(cause)) {}
+  RetryState retry_state() const { return retry_state_; }
+  const FailureError* cause() const { return cause_.get(); }
+  std::shared_ptr<const FailureError> shared_cause() const { return cause_; }
+
+ private:
+  RetryState retry_state_;
+  std::shared_ptr<const FailureError> cause_;
+};
+
+/// The run continued as new and the caller asked not to follow runs.
+class WorkflowContinuedAsNewError : public WorkflowExecutionError {
+ public:
+  WorkflowContinuedAsNewError(const std::string& what, std::string workflow_id, std::string run_id,
+                              std::string new_run_id)
+      : WorkflowExecutionError(what, std::move(workflow_id), std::move(run_id)), new_run_id_(std::move(new_run_id)) {}
+  const std::string& new_run_id() const { return new_run_id_; }
+
+ private:
+  std::string new_run_id_;
+};
+
+/// A query was rejected because of the reject condition; status() is the workflow's status (wire enum value).
+class QueryRejectedError : public WorkflowExecutionError {
+ public:
+  QueryRejectedError(const std::string& what, std::string workflow_id, std::string run_id, int status)
+      : WorkflowExecutionError(what, std::move(workflow_id), std::move(run_id)), status_(status) {}
+  int status() const { return status_; }
+
+ private:
+  int status_;
+};
+
+/// A query handler failed, or the query type is unknown to the workflow.
+class QueryFailedError : public WorkflowExecutionError {
+ public:
+  using WorkflowExecutionError::WorkflowExecutionError;
+};
+
+/// An update was rejected by its validator or its handler failed; cause() holds the failure.
+class WorkflowUpdateFailedError : public WorkflowExecutionError {
+ public:
+  WorkflowUpdateFailedError(const std::string& what, std::string workflow_id, std::string run_id,
+                            std::string update_id, std::shared_ptr<const FailureError> cause)
+      : WorkflowExecutionError(what, std::move(workflow_id), std::move(run_id)),
+        update_id_(std::move(update_id)),
+        cause_(std::move(cause)) {}
+  const std::string& update_id() const { return update_id_; }
+  const FailureError* cause() const { return cause_.get(); }
+
+ private:
+  std::string update_id_;
+  std::shared_ptr<const FailureError> cause_;
+};
+
+/// A wait ran past the deadline the caller gave (for example result() with a timeout).
+/// The operation itself may still complete on the server.
+class DeadlineExceededError : public TemporalError {
+ public:
+  using TemporalError::TemporalError;
+};
+
+}  // namespace temporal

@@ -1,0 +1,155 @@
+// Converting C++ values to and from Payloads, byte-compatible with the other Temporal SDKs.
+//
+// Encodings, chosen from the static type:
+//   std::nullptr_t, std::monostate, empty std::optional  -> binary/null
+//   converter::Bytes (std::vector<std::byte>)             -> binary/plain
+//   protobuf messages (include temporal/converter/protobuf.h) -> json/protobuf
+//   everything else, through nlohmann::json (to_json/from_json) -> json/plain
+// Decoding reads the payload's `encoding`; a payload that cannot become the requested type raises
+// DataConverterError naming both. `Payload` itself passes through unchanged.
+// Customize a type by specializing PayloadTraits<T> with static to_payload/from_payload.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "temporal/common/errors.h"
+#include "temporal/converter/payload.h"
+
+namespace temporal::converter {
+
+/// Customization point: specialize for types that need their own encoding.
+template <class T, class Enable = void>
+struct PayloadTraits {
+  static Payload to_payload(const T& value) {
+    nlohmann::json j = value;
+    return Payload{{{"encoding", encodings::kJsonPlain}}, j.dump()};
+  }
+  static T from_payload(const Payload& p);
+};
+
+namespace detail {
+[[noreturn]] void throw_decode_error(const Payload& p, const char* wanted, const std::string& why);
+nlohmann::json payload_to_json(const Payload& p);  // json/plain, json/protobuf; binary/null -> null
+}  // namespace detail
+
+template <class T, class Enable>
+T PayloadTraits<T, Enable>::from_payload(const Payload& p) {
+  nlohmann::json j = detail::payload_to_json(p);
+  try {
+    return j.template get<T>();
+  } catch (const nlohmann::json::exception& e) {
+    detail::throw_decode_error(p, typeid(T).name(), e.what());
+  }
+}
+
+template <>
+struct PayloadTraits<Payload> {
+  static Payload to_payload(const Payload& p) { return p; }
+  static Payload from_payload(const Payload& p) { return p; }
+};
+
+template <>
+struct PayloadTraits<std::nullptr_t> {
+  static Payload to_payload(std::nullptr_t) { return Payload{{{"encoding", encodings::kNull}}, {}}; }
+  static std::nullptr_t from_payload(const Payload& p);
+};
+
+template <>
+struct PayloadTraits<std::monostate> {
+  static Payload to_payload(std::monostate) { return Payload{{{"encoding", encodings::kNull}}, {}}; }
+  static std::monostate from_payload(const Payload& p);
+};
+
+template <>
+struct PayloadTraits<Bytes> {
+  static Payload to_payload(const Bytes& b) {
+    return Payload{{{"encoding", encodings::kBinaryPlain}},
+                   std::string(reinterpret_cast<const char*>(b.data()), b.size())};
+  }
+  static Bytes from_payload(const Payload& p);
+};
+
+template <>
+struct PayloadTraits<nlohmann::json> {
+  static Payload to_payload(const nlohmann::json& j) {
+    if (j.is_null()) return Payload{{{"encoding", encodings::kNull}}, {}};
+    return Payload{{{"encoding", encodings::kJsonPlain}}, j.dump()};
+  }
+  static nlohmann::json from_payload(const Payload& p) { return detail::payload_to_json(p); }
+};
+
+template <class T>
+struct PayloadTraits<std::optional<T>> {
+  static Payload to_payload(const std::optional<T>& v) {
+    if (!v) return Payload{{{"encoding", encodings::kNull}}, {}};
+    return PayloadTraits<T>::to_payload(*v);
+  }
+  static std::optional<T> from_payload(const Payload& p) {
+    if (p.encoding() == encodings::kNull) return std::nullopt;
+    return PayloadTraits<T>::from_payload(p);
+  }
+};
+
+/// Encodes one value.
+template <class T>
+Payload to_payload(const T& value) {
+  return PayloadTraits<std::decay_t<T>>::to_payload(value);
+}
+
+/// Decodes one value; throws DataConverterError when the payload cannot become a T.
+template <class T>
+T from_payload(const Payload& p) {
+  return PayloadTraits<std::decay_t<T>>::from_payload(p);
+}
+
+/// Encodes each argument into its own payload, as every SDK does for workflow/signal/query args.
+template <class... Args>
+Payloads to_payloads(const Args&... args) {
+  Payloads out;
+  out.reserve(sizeof...(Args));
+  (out.push_back(to_payload(args)), ...);
+  return out;
+}
+
+/// Transforms whole payload lists: encryption, compression. encode() runs in chain order,
+/// decode() in reverse. Implementations must be thread-safe and must throw (not return partial
+/// results) on failure.
+class PayloadCodec {
+ public:
+  virtual ~PayloadCodec() = default;
+  virtual Payloads encode(Payloads payloads) const = 0;
+  virtual Payloads decode(Payloads payloads) const = 0;
+};
+
+/// How failures are encoded on the wire.
+struct FailureConverterOptions {
+  /// Move message and stack trace into an encoded payload (so codecs can encrypt them);
+  /// the visible message becomes "Encoded failure", as in the other SDKs.
+  bool encode_common_attributes = false;
+};
+
+/// The per-client conversion settings: the codec chain and the failure encoding. Immutable and
+/// thread-safe once built; share it between clients and workers.
+struct DataConverter {
+  std::vector<std::shared_ptr<const PayloadCodec>> codecs;
+  FailureConverterOptions failure;
+
+  /// Runs the codec chain over a list (no-op without codecs).
+  Payloads encode(Payloads payloads) const {
+    for (const auto& c : codecs) payloads = c->encode(std::move(payloads));
+    return payloads;
+  }
+  Payloads decode(Payloads payloads) const {
+    for (auto it = codecs.rbegin(); it != codecs.rend(); ++it) payloads = (*it)->decode(std::move(payloads));
+    return payloads;
+  }
+};
+
+}  // namespace temporal::converter

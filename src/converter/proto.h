@@ -1,0 +1,35 @@
+// Conversions between the SDK's converter types and the generated Temporal API messages.
+#pragma once
+
+#include <exception>
+#include <memory>
+
+#include "temporal/api/common/v1/message.pb.h"
+#include "temporal/api/failure/v1/message.pb.h"
+#include "temporal/converter/data_converter.h"
+
+namespace temporal::converter {
+
+namespace apicommon = ::temporal::api::common::v1;
+namespace apifailure = ::temporal::api::failure::v1;
+
+apicommon::Payload to_proto(const Payload& p);
+Payload from_proto(const apicommon::Payload& p);
+
+/// Runs the codec chain, then copies into the wire list.
+void encode_to(const DataConverter& dc, Payloads payloads, apicommon::Payloads* out);
+/// Copies out of the wire list, then runs the codec chain in reverse.
+Payloads decode_from(const DataConverter& dc, const apicommon::Payloads& in);
+
+/// One value through the codec chain (memo fields, headers-free single payloads).
+apicommon::Payload encode_one(const DataConverter& dc, Payload p);
+Payload decode_one(const DataConverter& dc, const apicommon::Payload& p);
+
+/// Failure proto -> exception, with the whole cause chain and codec-decoded details.
+std::shared_ptr<const FailureError> failure_from_proto(const DataConverter& dc, const apifailure::Failure& f);
+/// Exception -> failure proto. FailureError subclasses keep their kind; any other std::exception
+/// becomes an ApplicationFailure whose type is the exception's type name.
+void failure_to_proto(const DataConverter& dc, const std::exception_ptr& e, apifailure::Failure* out);
+void failure_to_proto(const DataConverter& dc, const FailureError& e, apifailure::Failure* out);
+
+}  // namespace temporal::converter

@@ -1,0 +1,158 @@
+#include "rpc/channel.h"
+
+#include <unistd.h>
+
+#include <climits>
+#include <random>
+
+#include "temporal/common/errors.h"
+#include "temporal/version.h"
+
+namespace temporal::rpc {
+
+namespace {
+
+std::string default_identity() {
+  char host[HOST_NAME_MAX + 1] = {0};
+  if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+  return std::to_string(getpid()) + "@" + host;
+}
+
+double jitter_factor(double jitter) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::uniform_real_distribution<double> dist(1.0 - jitter, 1.0 + jitter);
+  return dist(rng);
+}
+
+}  // namespace
+
+bool is_retryable(const grpc::Status& status, bool internal_error_differentiation) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::ABORTED:
+    case grpc::StatusCode::UNKNOWN:
+      return true;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      // Too-large messages will be just as large next time.
+      return status.error_message().find("larger than max") == std::string::npos &&
+             status.error_message().find("message larger") == std::string::npos;
+    case grpc::StatusCode::INTERNAL:
+      return !internal_error_differentiation;
+    default:
+      return false;
+  }
+}
+
+Channel::Channel(client::ConnectionOptions options) : options_(std::move(options)) {
+  identity_ = options_.identity.empty() ? default_identity() : options_.identity;
+  api_key_ = options_.api_key;
+
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  args.SetMaxSendMessageSize(options_.max_message_bytes);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, static_cast<int>(options_.keepalive.interval.count()));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, static_cast<int>(options_.keepalive.timeout.count()));
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  // gRPC's default reconnect backoff grows to two minutes; a restarted server must be found
+  // again within our own retry window.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  args.SetString(GRPC_ARG_PRIMARY_USER_AGENT_STRING, std::string("temporal-cpp/") + kVersion);
+
+  const bool want_tls = !options_.tls_disabled && (options_.tls.has_value() || !options_.api_key.empty() ||
+                                                   static_cast<bool>(options_.api_key_provider));
+  std::shared_ptr<grpc::ChannelCredentials> creds;
+  if (want_tls) {
+    grpc::SslCredentialsOptions ssl;
+    if (options_.tls) {
+      const auto& t = *options_.tls;
+      if (t.client_cert.empty() != t.client_private_key.empty()) {
+        throw InvalidArgumentError("tls.client_cert",
+                                   "mTLS needs both tls.client_cert and tls.client_private_key (PEM); one is empty");
+      }
+      ssl.pem_root_certs = t.server_root_ca_cert;
+      ssl.pem_cert_chain = t.client_cert;
+      ssl.pem_private_key = t.client_private_key;
+      if (!t.server_name_override.empty()) {
+        args.SetSslTargetNameOverride(t.server_name_override);
+      }
+    }
+    creds = grpc::SslCredentials(ssl);
+  } else {
+    creds = grpc::InsecureChannelCredentials();
+  }
+  channel_ = grpc::CreateCustomChannel(options_.address, creds, args);
+  workflow_stub_ = wsv1::WorkflowService::NewStub(channel_);
+  operator_stub_ = osv1::OperatorService::NewStub(channel_);
+  health_stub_ = grpc::health::v1::Health::NewStub(channel_);
+}
+
+std::shared_ptr<Channel> Channel::create(client::ConnectionOptions options) {
+  if (options.address.empty()) {
+    throw InvalidArgumentError("address", "ConnectionOptions.address is empty; give host:port, e.g. localhost:7233");
+  }
+  if (options.rpc_timeout.count() <= 0) {
+    throw InvalidArgumentError("rpc_timeout", "ConnectionOptions.rpc_timeout must be positive");
+  }
+  if (options.retry.max_attempts < 1 || options.retry.backoff_coefficient < 1.0 ||
+      options.retry.initial_interval.count() <= 0 || options.retry.max_interval < options.retry.initial_interval) {
+    throw InvalidArgumentError("retry",
+                               "ConnectionOptions.retry needs max_attempts >= 1, backoff_coefficient >= 1, "
+                               "initial_interval > 0 and max_interval >= initial_interval");
+  }
+  return std::shared_ptr<Channel>(new Channel(std::move(options)));
+}
+
+void Channel::set_api_key(std::string key) {
+  std::lock_guard lock(mu_);
+  api_key_ = std::move(key);
+}
+
+void Channel::set_capabilities(const client::SystemInfo& info) {
+  std::lock_guard lock(mu_);
+  capabilities_ = info;
+}
+
+std::optional<client::SystemInfo> Channel::capabilities() const {
+  std::lock_guard lock(mu_);
+  return capabilities_;
+}
+
+void Channel::close() { closed_.store(true); }
+
+void Channel::prepare(grpc::ClientContext& ctx, const CallOptions& opts) {
+  ctx.set_deadline(std::chrono::system_clock::now() + opts.timeout.value_or(options_.rpc_timeout));
+  ctx.AddMetadata("client-name", kClientName);
+  ctx.AddMetadata("client-version", kVersion);
+  ctx.AddMetadata("supported-server-versions", ">=1.0.0 <2.0.0");
+  if (!opts.namespace_name.empty()) ctx.AddMetadata("temporal-namespace", opts.namespace_name);
+  for (const auto& [k, v] : options_.metadata) ctx.AddMetadata(k, v);
+  for (const auto& [k, v] : opts.metadata) ctx.AddMetadata(k, v);
+  std::string key;
+  if (options_.api_key_provider) {
+    key = options_.api_key_provider();
+  } else {
+    std::lock_guard lock(mu_);
+    key = api_key_;
+  }
+  if (!key.empty()) ctx.AddMetadata("authorization", "Bearer " + key);
+}
+
+std::optional<std::chrono::milliseconds> Channel::retry_delay(const grpc::Status& status, int attempt) {
+  const auto caps = capabilities();
+  if (!is_retryable(status, caps && caps->internal_error_differentiation)) return std::nullopt;
+  const auto& r = options_.retry;
+  if (attempt >= r.max_attempts) return std::nullopt;
+  const double base = status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED
+                          ? static_cast<double>(r.initial_interval_resource_exhausted.count())
+                          : static_cast<double>(r.initial_interval.count());
+  double ms = base;
+  for (int i = 1; i < attempt; ++i) ms *= r.backoff_coefficient;
+  ms = std::min(ms, static_cast<double>(r.max_interval.count()));
+  ms *= jitter_factor(r.jitter);
+  return std::chrono::milliseconds(static_cast<int64_t>(ms));
+}
+
+}  // namespace temporal::rpc

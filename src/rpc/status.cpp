@@ -1,0 +1,146 @@
+#include "rpc/status.h"
+
+#include <google/protobuf/any.pb.h>
+
+#include "google/rpc/status.pb.h"
+#include "temporal/api/errordetails/v1/message.pb.h"
+#include "temporal/common/errors.h"
+
+namespace temporal::rpc {
+
+namespace ed = ::temporal::api::errordetails::v1;
+
+namespace {
+
+bool contains(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
+
+const char* code_name(grpc::StatusCode c) {
+  switch (c) {
+    case grpc::StatusCode::OK: return "OK";
+    case grpc::StatusCode::CANCELLED: return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED: return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL: return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
+    default: return "UNRECOGNIZED";
+  }
+}
+
+// The first detail of the google.rpc.Status, if it is of type T.
+template <class T>
+bool detail_as(const Status& s, T* out) {
+  if (s.details.empty()) return false;
+  google::rpc::Status st;
+  if (!st.ParseFromString(s.details)) return false;
+  for (const auto& any : st.details()) {
+    if (any.Is<T>() && any.UnpackTo(out)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string describe_status(const Status& status, const std::string& address) {
+  const std::string& m = status.message;
+  const std::string where = address.empty() ? std::string("the server") : address;
+  if (status.code == grpc::StatusCode::UNAVAILABLE || status.code == grpc::StatusCode::UNKNOWN ||
+      status.code == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    if (contains(m, "CERTIFICATE_VERIFY_FAILED") || contains(m, "certificate verify failed")) {
+      return "TLS handshake with " + where +
+             " failed: the server's certificate is not trusted or has expired; check tls.server_root_ca_cert "
+             "and the certificate's validity (gRPC: " + m + ")";
+    }
+    if (contains(m, "Peer name") || contains(m, "hostname mismatch") || contains(m, "name verification")) {
+      return "TLS handshake with " + where +
+             " failed: the certificate does not match the server name; set tls.server_name_override "
+             "to the name in the certificate (gRPC: " + m + ")";
+    }
+    if (contains(m, "WRONG_VERSION_NUMBER") || contains(m, "wrong version number")) {
+      return "TLS handshake with " + where +
+             " failed: the server does not speak TLS; connect without tls (gRPC: " + m + ")";
+    }
+    if (contains(m, "CERTIFICATE_REQUIRED") || contains(m, "certificate required") ||
+        contains(m, "SSLV3_ALERT_HANDSHAKE_FAILURE") || contains(m, "alert")) {
+      return "TLS handshake with " + where +
+             " failed: the server rejected the connection; it may require a client certificate (mTLS): set "
+             "tls.client_cert and tls.client_private_key (gRPC: " + m + ")";
+    }
+    if (contains(m, "Ssl handshake failed") || contains(m, "SSL_ERROR") || contains(m, "Handshake failed") ||
+        contains(m, "handshake")) {
+      return "TLS handshake with " + where + " failed (gRPC: " + m + ")";
+    }
+    if (contains(m, "Connection refused") || contains(m, "failed to connect to all addresses") ||
+        contains(m, "DNS resolution failed") || contains(m, "Name or service not known") ||
+        contains(m, "No address") || contains(m, "Socket closed") || contains(m, "Connection reset")) {
+      std::string hint = contains(m, "DNS") ? "the host name does not resolve"
+                         : contains(m, "refused") ? "connection refused"
+                                                   : "the connection failed";
+      std::string extra;
+      if (contains(m, "Socket closed") || contains(m, "Connection reset")) {
+        extra = "; if the server requires TLS, set tls";
+      }
+      return "cannot reach the Temporal server at " + where + ": " + hint +
+             "; check the address and port and that the server is running" + extra + " (gRPC: " + m + ")";
+    }
+    if (status.code == grpc::StatusCode::DEADLINE_EXCEEDED) {
+      return "the call to " + where + " ran past its deadline; the server may be unreachable or overloaded (gRPC: " +
+             m + ")";
+    }
+  }
+  if (status.code == grpc::StatusCode::UNAUTHENTICATED) {
+    return "the server at " + where + " rejected the credentials: check the API key or client certificate (gRPC: " +
+           m + ")";
+  }
+  if (status.code == grpc::StatusCode::PERMISSION_DENIED) {
+    return "permission denied by " + where + ": the credentials lack access to this namespace or operation (gRPC: " +
+           m + ")";
+  }
+  return std::string(code_name(status.code)) + ": " + m;
+}
+
+void throw_status(const Status& status, const ErrorContext& ctx) {
+  const int code = static_cast<int>(status.code);
+  const std::string op = ctx.operation.empty() ? std::string("call") : ctx.operation;
+  {
+    ed::NamespaceNotFoundFailure nf;
+    if (detail_as(status, &nf) ||
+        (status.code == grpc::StatusCode::NOT_FOUND && contains(status.message, "Namespace") &&
+         contains(status.message, "not found"))) {
+      const std::string ns = nf.namespace_().empty() ? ctx.namespace_name : nf.namespace_();
+      throw NamespaceNotFoundError(ns, code,
+                                   op + " failed: namespace '" + ns +
+                                       "' does not exist on the server; check the namespace name (or register it "
+                                       "with `temporal operator namespace create`)",
+                                   status.message);
+    }
+  }
+  {
+    ed::WorkflowExecutionAlreadyStartedFailure as;
+    if (status.code == grpc::StatusCode::ALREADY_EXISTS && detail_as(status, &as)) {
+      throw WorkflowAlreadyStartedError(op + " failed: workflow '" + ctx.workflow_id +
+                                            "' is already running (run " + as.run_id() +
+                                            "); use another workflow id or an id conflict policy",
+                                        ctx.workflow_id, as.run_id(), {});
+    }
+  }
+  if (status.code == grpc::StatusCode::NOT_FOUND && !ctx.workflow_id.empty()) {
+    throw WorkflowNotFoundError(op + " failed: workflow '" + ctx.workflow_id + "'" +
+                                    (ctx.run_id.empty() ? std::string() : " run '" + ctx.run_id + "'") +
+                                    " not found in namespace '" + ctx.namespace_name + "' (" + status.message + ")",
+                                ctx.workflow_id, ctx.run_id);
+  }
+  throw RpcError(code, op + " failed: " + describe_status(status, ctx.address), status.message, status.details);
+}
+
+}  // namespace temporal::rpc

@@ -1,0 +1,385 @@
+// Small TypeScript Temporal client used by interop tests in the reverse
+// direction (TS client -> C++ worker), and to inspect workflows.
+//
+// Usage (env: TEMPORAL_ADDRESS default localhost:7233, TEMPORAL_NAMESPACE default 'default'):
+//   node lib/client.js result      <workflowId> [runId] [--no-follow]
+//   node lib/client.js describe    <workflowId> [runId]
+//   node lib/client.js start       <workflowType> <taskQueue> <workflowId> <jsonArgsArray> [jsonOptions]
+//   node lib/client.js start-async <workflowType> <taskQueue> <workflowId> <jsonArgsArray> [jsonOptions]
+//   node lib/client.js signal      <workflowId> <signalName> [jsonArgsArray]
+//   node lib/client.js query       <workflowId> <queryName>  [jsonArgsArray]
+//   node lib/client.js update      <workflowId> <updateName> [jsonArgsArray]
+//   node lib/client.js cancel      <workflowId>
+//   node lib/client.js terminate   <workflowId> [reason]
+//
+// Prints a single JSON object on stdout. Exit code 0 on any handled outcome
+// (including failures reported by the server), 1 on usage error, 2 when the
+// server cannot be reached.
+//
+// JSON conventions: payloads are decoded with the default data converter;
+// binary/plain values (Uint8Array) print as {"$bytes": "<base64>"}; an
+// undefined value (binary/null payload, or no payload) prints as null;
+// Date values print as ISO-8601 strings.
+import {
+  Client,
+  Connection,
+  QueryNotRegisteredError,
+  QueryRejectedError,
+  WorkflowContinuedAsNewError,
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  ChildWorkflowFailure,
+  ServerFailure,
+  TerminatedFailure,
+  TimeoutFailure,
+  defaultFailureConverter,
+  defaultPayloadConverter,
+  type Payload,
+  type ProtoFailure,
+} from '@temporalio/common';
+
+class UsageError extends Error {}
+
+const USAGE = `usage:
+  client.js result      <workflowId> [runId] [--no-follow]
+  client.js describe    <workflowId> [runId]
+  client.js start       <workflowType> <taskQueue> <workflowId> <jsonArgsArray> [jsonOptions]
+  client.js start-async <workflowType> <taskQueue> <workflowId> <jsonArgsArray> [jsonOptions]
+  client.js signal      <workflowId> <signalName> [jsonArgsArray]
+  client.js query       <workflowId> <queryName> [jsonArgsArray]
+  client.js update      <workflowId> <updateName> [jsonArgsArray]
+  client.js cancel      <workflowId>
+  client.js terminate   <workflowId> [reason]`;
+
+/** Converts decoded values to plain JSON-able values. */
+function toJsonable(value: unknown, depth = 0): unknown {
+  if (depth > 64) return '<too deep>';
+  if (value === undefined || value === null) return null;
+  if (value instanceof Uint8Array) {
+    return { $bytes: Buffer.from(value).toString('base64') };
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.map((v) => toJsonable(v, depth + 1));
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      out[k] = toJsonable(v, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Serializes an error and its cause chain. */
+function errorToJson(err: unknown, depth = 0): Record<string, unknown> | null {
+  if (err === undefined || err === null) return null;
+  if (depth > 32) return { message: '<cause chain too deep>' };
+  if (!(err instanceof Error)) return { message: String(err), failureType: typeof err };
+  const out: Record<string, unknown> = {
+    message: err.message,
+    failureType: err.name || err.constructor?.name || 'Error',
+  };
+  if (err instanceof ApplicationFailure) {
+    out.type = err.type ?? null;
+    out.nonRetryable = err.nonRetryable ?? false;
+    out.details = toJsonable(err.details ?? []);
+    if (err.category) out.category = err.category;
+  } else if (err instanceof ActivityFailure) {
+    out.activityType = err.activityType;
+    out.activityId = err.activityId ?? null;
+    out.retryState = err.retryState ?? null;
+  } else if (err instanceof ChildWorkflowFailure) {
+    out.workflowType = err.workflowType;
+    out.workflowId = err.execution?.workflowId ?? null;
+    out.runId = err.execution?.runId ?? null;
+    out.retryState = err.retryState ?? null;
+  } else if (err instanceof CancelledFailure) {
+    out.details = toJsonable(err.details ?? []);
+  } else if (err instanceof TimeoutFailure) {
+    out.timeoutType = err.timeoutType ?? null;
+    out.lastHeartbeatDetails = toJsonable(err.lastHeartbeatDetails ?? null);
+  } else if (err instanceof ServerFailure) {
+    out.nonRetryable = err.nonRetryable;
+  } else if (err instanceof TerminatedFailure) {
+    // message only
+  }
+  const cause = (err as { cause?: unknown }).cause;
+  out.cause = errorToJson(cause, depth + 1);
+  return out;
+}
+
+/** Status for a WorkflowFailedError, based on the failure in its cause. */
+function failedStatus(cause: unknown): string {
+  if (cause instanceof CancelledFailure) return 'canceled';
+  if (cause instanceof TerminatedFailure) return 'terminated';
+  if (cause instanceof TimeoutFailure) return 'timed_out';
+  return 'failed';
+}
+
+function parseJsonArray(text: string | undefined, what: string): unknown[] {
+  if (text === undefined || text === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${what}: invalid JSON: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(parsed)) throw new UsageError(`${what}: must be a JSON array`);
+  return parsed;
+}
+
+function parseJsonObject(text: string | undefined, what: string): Record<string, unknown> {
+  if (text === undefined || text === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${what}: invalid JSON: ${(e as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new UsageError(`${what}: must be a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function need(args: string[], min: number, max: number): void {
+  if (args.length < min || args.length > max) throw new UsageError('wrong number of arguments');
+}
+
+async function awaitResult(
+  client: Client,
+  workflowId: string,
+  runId?: string,
+  followRuns = true
+): Promise<Record<string, unknown>> {
+  const handle = client.workflow.getHandle(workflowId, runId, { followRuns });
+  try {
+    const result = await handle.result();
+    return { status: 'completed', result: toJsonable(result) };
+  } catch (err) {
+    if (err instanceof WorkflowFailedError) {
+      return { status: failedStatus(err.cause), error: errorToJson(err.cause ?? err) };
+    }
+    if (err instanceof WorkflowContinuedAsNewError) {
+      // Only with --no-follow. When a run has a successor (cron, retry), the
+      // server reports its close event as a continue-as-new; look at the
+      // run's own history and report how that run itself closed.
+      const history = await handle.fetchHistory();
+      const events = history.events ?? [];
+      const last = events[events.length - 1];
+      const newExecutionRunId = err.newExecutionRunId;
+      if (last?.workflowExecutionCompletedEventAttributes) {
+        const payload = last.workflowExecutionCompletedEventAttributes.result?.payloads?.[0];
+        const result = payload ? defaultPayloadConverter.fromPayload(payload as Payload) : undefined;
+        return { status: 'completed', result: toJsonable(result), newExecutionRunId };
+      }
+      if (last?.workflowExecutionFailedEventAttributes?.failure) {
+        const cause = defaultFailureConverter.failureToError(
+          last.workflowExecutionFailedEventAttributes.failure as ProtoFailure,
+          defaultPayloadConverter
+        );
+        return { status: 'failed', error: errorToJson(cause), newExecutionRunId };
+      }
+      if (last?.workflowExecutionTimedOutEventAttributes) {
+        return { status: 'timed_out', error: { message: 'Workflow execution timed out', cause: null }, newExecutionRunId };
+      }
+      return { status: 'continued_as_new', newExecutionRunId };
+    }
+    throw err;
+  }
+}
+
+type Command = (client: Client, args: string[]) => Promise<Record<string, unknown>>;
+
+const commands: Record<string, { min: number; max: number; run: Command }> = {
+  result: {
+    // `--no-follow` (anywhere after the command) stops at the given/latest run
+    // instead of following continue-as-new, retry and cron successors.
+    min: 1,
+    max: 3,
+    run: (client, args) => {
+      const followRuns = !args.includes('--no-follow');
+      const [workflowId, runId, ...rest] = args.filter((a) => a !== '--no-follow');
+      if (workflowId === undefined || rest.length > 0) throw new UsageError('wrong number of arguments');
+      return awaitResult(client, workflowId, runId || undefined, followRuns);
+    },
+  },
+  describe: {
+    min: 1,
+    max: 2,
+    run: async (client, [workflowId, runId]) => {
+      const desc = await client.workflow.getHandle(workflowId, runId || undefined).describe();
+      const searchAttributes: Record<string, unknown> = {};
+      for (const pair of desc.typedSearchAttributes.getAll()) {
+        searchAttributes[pair.key.name] = pair.value;
+      }
+      return {
+        memo: toJsonable(desc.memo ?? {}),
+        status: desc.status.name,
+        workflowId: desc.workflowId,
+        runId: desc.runId,
+        type: desc.type,
+        taskQueue: desc.taskQueue,
+        historyLength: desc.historyLength,
+        searchAttributes: toJsonable(searchAttributes),
+        startTime: toJsonable(desc.startTime),
+        closeTime: toJsonable(desc.closeTime ?? null),
+      };
+    },
+  },
+  start: {
+    min: 4,
+    max: 5,
+    run: async (client, [workflowType, taskQueue, workflowId, jsonArgs, jsonOptions]) => {
+      const handle = await startWorkflow(client, workflowType, taskQueue, workflowId, jsonArgs, jsonOptions);
+      // Follows continue-as-new / retry / cron runs starting from the first run.
+      const outcome = await awaitResult(client, workflowId, handle.firstExecutionRunId);
+      return { ...outcome, workflowId, runId: handle.firstExecutionRunId };
+    },
+  },
+  'start-async': {
+    min: 4,
+    max: 5,
+    run: async (client, [workflowType, taskQueue, workflowId, jsonArgs, jsonOptions]) => {
+      const handle = await startWorkflow(client, workflowType, taskQueue, workflowId, jsonArgs, jsonOptions);
+      return { status: 'started', workflowId, runId: handle.firstExecutionRunId };
+    },
+  },
+  signal: {
+    min: 2,
+    max: 3,
+    run: async (client, [workflowId, name, jsonArgs]) => {
+      const args = parseJsonArray(jsonArgs, 'jsonArgsArray');
+      await client.workflow.getHandle(workflowId).signal(name, ...args);
+      return { status: 'ok' };
+    },
+  },
+  query: {
+    min: 2,
+    max: 3,
+    run: async (client, [workflowId, name, jsonArgs]) => {
+      const args = parseJsonArray(jsonArgs, 'jsonArgsArray');
+      try {
+        const result = await client.workflow.getHandle(workflowId).query(name, ...args);
+        return { status: 'ok', result: toJsonable(result) };
+      } catch (err) {
+        // A failing query handler surfaces as QueryNotRegisteredError (gRPC
+        // INVALID_ARGUMENT) carrying the handler's message.
+        if (err instanceof QueryNotRegisteredError || err instanceof QueryRejectedError) {
+          return { status: 'failed', error: errorToJson(err) };
+        }
+        throw err;
+      }
+    },
+  },
+  update: {
+    min: 2,
+    max: 3,
+    run: async (client, [workflowId, name, jsonArgs]) => {
+      const args = parseJsonArray(jsonArgs, 'jsonArgsArray');
+      try {
+        const result = await client.workflow.getHandle(workflowId).executeUpdate(name, {
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          args: args as [any, ...any[]],
+        });
+        return { status: 'ok', result: toJsonable(result) };
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) {
+          return { status: 'failed', error: errorToJson(err.cause ?? err) };
+        }
+        throw err;
+      }
+    },
+  },
+  cancel: {
+    min: 1,
+    max: 1,
+    run: async (client, [workflowId]) => {
+      await client.workflow.getHandle(workflowId).cancel();
+      return { status: 'ok' };
+    },
+  },
+  terminate: {
+    min: 1,
+    max: 2,
+    run: async (client, [workflowId, reason]) => {
+      await client.workflow.getHandle(workflowId).terminate(reason);
+      return { status: 'ok' };
+    },
+  },
+};
+
+async function startWorkflow(
+  client: Client,
+  workflowType: string,
+  taskQueue: string,
+  workflowId: string,
+  jsonArgs: string,
+  jsonOptions: string | undefined
+) {
+  const args = parseJsonArray(jsonArgs, 'jsonArgsArray');
+  // Extra options (memo, retry, cronSchedule, workflowExecutionTimeout, ...)
+  // are passed through to WorkflowStartOptions as-is.
+  const extra = parseJsonObject(jsonOptions, 'jsonOptions');
+  const options = { ...extra, taskQueue, workflowId, args } as WorkflowStartOptions;
+  return client.workflow.start(workflowType, options);
+}
+
+function print(obj: unknown): void {
+  process.stdout.write(JSON.stringify(obj) + '\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name === undefined ? undefined : commands[name];
+  if (command === undefined) {
+    process.stderr.write(USAGE + '\n');
+    return 1;
+  }
+  try {
+    need(args, command.min, command.max);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+    return 1;
+  }
+
+  const address = process.env.TEMPORAL_ADDRESS || 'localhost:7233';
+  const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address, connectTimeout: '10s' });
+  } catch (err) {
+    print({ status: 'error', error: errorToJson(err) });
+    return 2;
+  }
+  try {
+    const client = new Client({ connection, namespace });
+    print(await command.run(client, args));
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n${USAGE}\n`);
+      return 1;
+    }
+    // Server-reported problems (not found, already started, ...) are handled outcomes.
+    print({ status: 'error', error: errorToJson(err) });
+    return 0;
+  } finally {
+    await connection.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`client failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(2);
+  }
+);
