@@ -1,0 +1,11 @@
+// Everything a client application needs: Connection, Client, workflow handles, converters, errors.
+#pragma once
+
+#include "temporal/async/task.h"
+#include "temporal/client/client.h"
+#include "temporal/client/connection.h"
+#include "temporal/client/workflow_client.h"
+#include "temporal/common/errors.h"
+#include "temporal/common/retry_policy.h"
+#include "temporal/common/search_attributes.h"
+#include "temporal/converter/data_converter.h"

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Sets up, builds, starts an embedded dev server and runs the main example.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+scripts/build.sh
+source scripts/dev-env.sh
+"${BUILD_DIR:-build}/examples/hello_client"

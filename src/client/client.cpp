@@ -1,0 +1,334 @@
+#include <ctime>
+#include <iomanip>
+#include <sstream>
+
+#include "client/client_core.h"
+#include "common/uuid.h"
+#include "converter/proto.h"
+#include "temporal/client/workflow_client.h"
+
+namespace temporal {
+
+const char* to_string(SearchAttributeType type) {
+  switch (type) {
+    case SearchAttributeType::kText: return "Text";
+    case SearchAttributeType::kKeyword: return "Keyword";
+    case SearchAttributeType::kInt: return "Int";
+    case SearchAttributeType::kDouble: return "Double";
+    case SearchAttributeType::kBool: return "Bool";
+    case SearchAttributeType::kDatetime: return "Datetime";
+    case SearchAttributeType::kKeywordList: return "KeywordList";
+  }
+  return "Unspecified";
+}
+
+}  // namespace temporal
+
+namespace temporal::client {
+
+namespace apicommon = ::temporal::api::common::v1;
+
+Client::Client(Connection connection, ClientOptions options) {
+  auto core = std::make_shared<detail::ClientCore>(detail::ClientCore{
+      connection,
+      options.namespace_name.empty() ? connection.options().namespace_name : options.namespace_name,
+      std::move(options.data_converter), std::move(options.interceptors),
+      options.identity.empty() ? connection.channel()->identity() : options.identity, CallOptions()});
+  detail::validate_identifier(core->namespace_name, "namespace_name", true, 1000);
+  core_ = std::move(core);
+}
+
+const Connection& Client::connection() const { return core_->connection; }
+const std::string& Client::namespace_name() const { return core_->namespace_name; }
+const converter::DataConverter& Client::data_converter() const { return core_->data_converter; }
+const std::string& Client::identity() const { return core_->identity; }
+WorkflowClient Client::workflow() const { return WorkflowClient(*this); }
+
+Client Client::with_call_options(CallOptions options) const {
+  auto core = std::make_shared<detail::ClientCore>(*core_);
+  for (auto& [k, v] : options.metadata) core->call_options.metadata[k] = v;
+  if (options.timeout) core->call_options.timeout = options.timeout;
+  return Client(std::shared_ptr<const detail::ClientCore>(std::move(core)));
+}
+
+namespace detail {
+
+rpc::CallOptions ClientCore::rpc_options(const std::map<std::string, std::string>& metadata) const {
+  rpc::CallOptions o;
+  o.namespace_name = namespace_name;
+  o.metadata = call_options.metadata;
+  for (const auto& [k, v] : metadata) o.metadata[k] = v;
+  o.timeout = call_options.timeout;
+  return o;
+}
+
+rpc::ErrorContext ClientCore::error_context(std::string operation, std::string workflow_id, std::string run_id) const {
+  rpc::ErrorContext c;
+  c.operation = std::move(operation);
+  c.address = connection.options().address;
+  c.namespace_name = namespace_name;
+  c.workflow_id = std::move(workflow_id);
+  c.run_id = std::move(run_id);
+  return c;
+}
+
+namespace {
+Task<void> run_chain(std::shared_ptr<const ClientCore> core, size_t index, ClientCall& call,
+                     std::function<Task<void>(ClientCall&)> terminal) {
+  if (index >= core->interceptors.size()) {
+    co_await terminal(call);
+    co_return;
+  }
+  ClientInterceptor::Next next = [core, index, terminal](ClientCall& c) {
+    return run_chain(core, index + 1, c, terminal);
+  };
+  co_await core->interceptors[index]->intercept(call, std::move(next));
+}
+}  // namespace
+
+Task<void> run_intercepted(std::shared_ptr<const ClientCore> core, ClientCall& call,
+                           std::function<Task<void>(ClientCall&)> terminal) {
+  return run_chain(std::move(core), 0, call, std::move(terminal));
+}
+
+void to_proto_duration(std::chrono::milliseconds d, google::protobuf::Duration* out) {
+  out->set_seconds(d.count() / 1000);
+  out->set_nanos(static_cast<int32_t>((d.count() % 1000) * 1000000));
+}
+
+std::chrono::milliseconds from_proto_duration(const google::protobuf::Duration& d) {
+  return std::chrono::milliseconds(d.seconds() * 1000 + d.nanos() / 1000000);
+}
+
+Time from_proto_time(const google::protobuf::Timestamp& t) {
+  return Time(std::chrono::duration_cast<Time::duration>(std::chrono::seconds(t.seconds()) +
+                                                         std::chrono::nanoseconds(t.nanos())));
+}
+
+void to_proto_time(Time t, google::protobuf::Timestamp* out) {
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  int64_t s = ns / 1000000000;
+  int64_t rem = ns % 1000000000;
+  if (rem < 0) {
+    rem += 1000000000;
+    --s;
+  }
+  out->set_seconds(s);
+  out->set_nanos(static_cast<int32_t>(rem));
+}
+
+void validate_retry_policy(const RetryPolicy& p, const std::string& field) {
+  if (p.initial_interval.count() <= 0) {
+    throw InvalidArgumentError(field + ".initial_interval", field + ".initial_interval must be > 0");
+  }
+  if (!(p.backoff_coefficient >= 1.0)) {
+    throw InvalidArgumentError(field + ".backoff_coefficient", field + ".backoff_coefficient must be >= 1 (got " +
+                                                                   std::to_string(p.backoff_coefficient) + ")");
+  }
+  if (p.maximum_interval && *p.maximum_interval < p.initial_interval) {
+    throw InvalidArgumentError(field + ".maximum_interval",
+                               field + ".maximum_interval must be >= initial_interval");
+  }
+  if (p.maximum_attempts < 0) {
+    throw InvalidArgumentError(field + ".maximum_attempts", field + ".maximum_attempts must be >= 0 (0 = unlimited)");
+  }
+}
+
+void to_proto_retry_policy(const RetryPolicy& p, apicommon::RetryPolicy* out) {
+  to_proto_duration(p.initial_interval, out->mutable_initial_interval());
+  out->set_backoff_coefficient(p.backoff_coefficient);
+  if (p.maximum_interval) to_proto_duration(*p.maximum_interval, out->mutable_maximum_interval());
+  out->set_maximum_attempts(p.maximum_attempts);
+  for (const auto& t : p.non_retryable_error_types) out->add_non_retryable_error_types(t);
+}
+
+RetryPolicy from_proto_retry_policy(const apicommon::RetryPolicy& p) {
+  RetryPolicy r;
+  r.initial_interval = from_proto_duration(p.initial_interval());
+  r.backoff_coefficient = p.backoff_coefficient();
+  if (p.has_maximum_interval()) r.maximum_interval = from_proto_duration(p.maximum_interval());
+  r.maximum_attempts = p.maximum_attempts();
+  for (const auto& t : p.non_retryable_error_types()) r.non_retryable_error_types.push_back(t);
+  return r;
+}
+
+void validate_identifier(const std::string& value, const std::string& field, bool required, size_t max_len) {
+  if (required && value.empty()) {
+    throw InvalidArgumentError(field, field + " is required and must not be empty");
+  }
+  if (value.size() > max_len) {
+    throw InvalidArgumentError(field, field + " is " + std::to_string(value.size()) + " bytes; the limit is " +
+                                          std::to_string(max_len));
+  }
+  if (!temporal::detail::is_valid_utf8(value)) {
+    throw InvalidArgumentError(field, field + " is not valid UTF-8");
+  }
+}
+
+void validate_duration(const std::optional<std::chrono::milliseconds>& d, const std::string& field, bool allow_zero) {
+  if (!d) return;
+  if (d->count() < 0 || (!allow_zero && d->count() == 0)) {
+    throw InvalidArgumentError(field, field + (allow_zero ? " must not be negative" : " must be positive") + " (got " +
+                                          std::to_string(d->count()) + " ms)");
+  }
+  // google.protobuf.Duration holds at most 10,000 years.
+  if (d->count() / 1000 > 315576000000LL) {
+    throw InvalidArgumentError(field, field + " is longer than the 10,000 years a protobuf Duration can hold");
+  }
+}
+
+namespace {
+std::string format_rfc3339(Time t) {
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ns / 1000000000);
+  int64_t frac = ns % 1000000000;
+  if (frac < 0) {
+    frac += 1000000000;
+    --secs;
+  }
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  std::ostringstream os;
+  os << std::put_time(&tm, "%Y-%m-%dT%H:%M:%S");
+  if (frac) os << '.' << std::setw(9) << std::setfill('0') << frac;
+  os << 'Z';
+  return os.str();
+}
+
+Time parse_rfc3339(const std::string& s) {
+  std::tm tm{};
+  std::istringstream is(s);
+  is >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+  if (is.fail()) throw DataConverterError("search attribute: cannot parse datetime '" + s + "'");
+  int64_t nanos = 0;
+  size_t pos = 19;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    int64_t scale = 100000000;
+    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
+      nanos += (s[pos] - '0') * scale;
+      scale /= 10;
+      ++pos;
+    }
+  }
+  int64_t offset_seconds = 0;
+  if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    int sign = s[pos] == '+' ? 1 : -1;
+    int hh = std::stoi(s.substr(pos + 1, 2)), mm = std::stoi(s.substr(pos + 4, 2));
+    offset_seconds = sign * (hh * 3600 + mm * 60);
+  }
+  std::time_t secs = timegm(&tm) - offset_seconds;
+  return Time(std::chrono::duration_cast<Time::duration>(std::chrono::seconds(secs) + std::chrono::nanoseconds(nanos)));
+}
+}  // namespace
+
+void encode_search_attributes(const SearchAttributes& attrs, apicommon::SearchAttributes* out) {
+  for (const auto& [name, v] : attrs) {
+    nlohmann::json j;
+    switch (v.type) {
+      case SearchAttributeType::kText:
+      case SearchAttributeType::kKeyword:
+        if (!std::holds_alternative<std::string>(v.value)) {
+          throw InvalidArgumentError("search_attributes." + name, "search attribute '" + name + "' is " +
+                                                                      to_string(v.type) + " but holds no string");
+        }
+        j = v.as_string();
+        break;
+      case SearchAttributeType::kInt:
+        if (!std::holds_alternative<int64_t>(v.value)) {
+          throw InvalidArgumentError("search_attributes." + name, "search attribute '" + name + "' is Int but holds no int64");
+        }
+        j = v.as_int();
+        break;
+      case SearchAttributeType::kDouble:
+        if (!std::holds_alternative<double>(v.value)) {
+          throw InvalidArgumentError("search_attributes." + name, "search attribute '" + name + "' is Double but holds no double");
+        }
+        j = v.as_double();
+        break;
+      case SearchAttributeType::kBool:
+        if (!std::holds_alternative<bool>(v.value)) {
+          throw InvalidArgumentError("search_attributes." + name, "search attribute '" + name + "' is Bool but holds no bool");
+        }
+        j = v.as_bool();
+        break;
+      case SearchAttributeType::kDatetime:
+        if (!std::holds_alternative<SearchAttributeValue::Time>(v.value)) {
+          throw InvalidArgumentError("search_attributes." + name, "search attribute '" + name + "' is Datetime but holds no time");
+        }
+        j = format_rfc3339(v.as_time());
+        break;
+      case SearchAttributeType::kKeywordList:
+        if (!std::holds_alternative<std::vector<std::string>>(v.value)) {
+          throw InvalidArgumentError("search_attributes." + name,
+                                     "search attribute '" + name + "' is KeywordList but holds no string list");
+        }
+        j = v.as_keyword_list();
+        break;
+    }
+    apicommon::Payload p;
+    (*p.mutable_metadata())["encoding"] = "json/plain";
+    (*p.mutable_metadata())["type"] = to_string(v.type);
+    p.set_data(j.dump());
+    (*out->mutable_indexed_fields())[name] = std::move(p);
+  }
+}
+
+SearchAttributes decode_search_attributes(const apicommon::SearchAttributes& in) {
+  SearchAttributes out;
+  for (const auto& [name, p] : in.indexed_fields()) {
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(p.data());
+    } catch (const nlohmann::json::exception&) {
+      continue;  // not JSON: not a search attribute this SDK can read
+    }
+    std::string type;
+    if (auto it = p.metadata().find("type"); it != p.metadata().end()) type = it->second;
+    SearchAttributeValue v;
+    if (type == "Text") {
+      v = SearchAttributeValue::text(j.get<std::string>());
+    } else if (type == "Keyword") {
+      v = SearchAttributeValue::keyword(j.get<std::string>());
+    } else if (type == "Int") {
+      v = SearchAttributeValue::integer(j.get<int64_t>());
+    } else if (type == "Double") {
+      v = SearchAttributeValue::floating(j.get<double>());
+    } else if (type == "Bool") {
+      v = SearchAttributeValue::boolean(j.get<bool>());
+    } else if (type == "Datetime") {
+      v = SearchAttributeValue::datetime(parse_rfc3339(j.get<std::string>()));
+    } else if (type == "KeywordList" || j.is_array()) {
+      v = SearchAttributeValue::keyword_list(j.get<std::vector<std::string>>());
+    } else if (j.is_string()) {
+      v = SearchAttributeValue::keyword(j.get<std::string>());
+    } else if (j.is_number_integer()) {
+      v = SearchAttributeValue::integer(j.get<int64_t>());
+    } else if (j.is_number()) {
+      v = SearchAttributeValue::floating(j.get<double>());
+    } else if (j.is_boolean()) {
+      v = SearchAttributeValue::boolean(j.get<bool>());
+    } else {
+      continue;
+    }
+    out.emplace(name, std::move(v));
+  }
+  return out;
+}
+
+void encode_memo(const converter::DataConverter& dc, const Memo& memo, apicommon::Memo* out) {
+  for (const auto& [k, v] : memo) (*out->mutable_fields())[k] = converter::encode_one(dc, v);
+}
+
+Memo decode_memo(const converter::DataConverter& dc, const apicommon::Memo& in) {
+  Memo out;
+  for (const auto& [k, v] : in.fields()) out.emplace(k, converter::decode_one(dc, v));
+  return out;
+}
+
+void encode_headers(const Headers& headers, apicommon::Header* out) {
+  for (const auto& [k, v] : headers) (*out->mutable_fields())[k] = converter::to_proto(v);
+}
+
+}  // namespace detail
+}  // namespace temporal::client

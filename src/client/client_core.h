@@ -1,0 +1,58 @@
+// The shared state behind Client and its sub-clients, and helpers every client file uses.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <google/protobuf/duration.pb.h>
+#include <google/protobuf/timestamp.pb.h>
+
+#include "rpc/services.h"
+#include "rpc/status.h"
+#include "temporal/client/client.h"
+#include "temporal/client/workflow_client.h"
+#include "temporal/common/retry_policy.h"
+#include "temporal/common/search_attributes.h"
+
+namespace temporal::client::detail {
+
+struct ClientCore {
+  Connection connection;
+  std::string namespace_name;
+  converter::DataConverter data_converter;
+  std::vector<std::shared_ptr<ClientInterceptor>> interceptors;
+  std::string identity;
+  CallOptions call_options;
+
+  rpc::Channel& channel() const { return *connection.channel(); }
+  /// CallOptions for one RPC: namespace header, the client's extra headers and deadline, and the call's metadata.
+  rpc::CallOptions rpc_options(const std::map<std::string, std::string>& metadata = {}) const;
+  rpc::ErrorContext error_context(std::string operation, std::string workflow_id = {}, std::string run_id = {}) const;
+};
+
+/// Runs `call` through the interceptor chain, ending in `terminal`.
+Task<void> run_intercepted(std::shared_ptr<const ClientCore> core, ClientCall& call,
+                           std::function<Task<void>(ClientCall&)> terminal);
+
+// Wire conversions shared by the client files.
+void to_proto_duration(std::chrono::milliseconds d, google::protobuf::Duration* out);
+std::chrono::milliseconds from_proto_duration(const google::protobuf::Duration& d);
+Time from_proto_time(const google::protobuf::Timestamp& t);
+void to_proto_time(Time t, google::protobuf::Timestamp* out);
+void to_proto_retry_policy(const RetryPolicy& p, ::temporal::api::common::v1::RetryPolicy* out);
+RetryPolicy from_proto_retry_policy(const ::temporal::api::common::v1::RetryPolicy& p);
+void encode_search_attributes(const SearchAttributes& attrs, ::temporal::api::common::v1::SearchAttributes* out);
+SearchAttributes decode_search_attributes(const ::temporal::api::common::v1::SearchAttributes& in);
+void encode_memo(const converter::DataConverter& dc, const Memo& memo, ::temporal::api::common::v1::Memo* out);
+Memo decode_memo(const converter::DataConverter& dc, const ::temporal::api::common::v1::Memo& in);
+void encode_headers(const Headers& headers, ::temporal::api::common::v1::Header* out);
+
+/// Throws InvalidArgumentError naming the field, before any RPC.
+void validate_retry_policy(const RetryPolicy& p, const std::string& field);
+void validate_identifier(const std::string& value, const std::string& field, bool required, size_t max_len = 1000);
+void validate_duration(const std::optional<std::chrono::milliseconds>& d, const std::string& field, bool allow_zero);
+
+}  // namespace temporal::client::detail
