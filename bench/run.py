@@ -243,6 +243,13 @@ def run_client(argv: list[str], timeout: float, logpath: Path, watch: list[int])
             assert p.stdout is not None
             out = p.stdout.read()
             _, status, ru = os.wait4(p.pid, 0)
+        except BaseException:  # interrupted (Ctrl-C, SIGTERM): take the client down too
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            p.wait()
+            raise
         finally:
             timer.cancel()
         p.returncode = os.waitstatus_to_exitcode(status)
@@ -356,7 +363,10 @@ def write_chart(rows: list[dict[str, Any]], clients: list[str], workloads: list[
     for idx in range(len(workloads), nrows * cols):
         axes[idx // cols][idx % cols].axis("off")
     handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper right", ncol=len(present))
+    if len(workloads) < nrows * cols:  # a spare panel: the legend goes there
+        axes[-1][-1].legend(handles, labels, loc="center", title="client", fontsize="large")
+    else:
+        fig.legend(handles, labels, loc="upper right", ncol=len(present))
     fig.suptitle(title)
     fig.tight_layout(rect=(0, 0, 1, 0.94))
     fig.savefig(path, dpi=110)
@@ -608,4 +618,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    # SIGTERM/SIGHUP unwind like Ctrl-C, so the finally block stops the server and worker.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
     sys.exit(main())

@@ -256,7 +256,10 @@ Task<converter::Payload> result_impl(CorePtr core, std::string workflow_id, std:
                              code == grpc::StatusCode::RESOURCE_EXHAUSTED || code == grpc::StatusCode::UNKNOWN;
       // The wait survives an expired long poll and a server restart; only the caller's deadline ends it.
       if (transient && Clock::now() < deadline) {
-        if (code != grpc::StatusCode::DEADLINE_EXCEEDED) co_await rpc::SleepAwaiter(std::chrono::milliseconds(500));
+        if (code != grpc::StatusCode::DEADLINE_EXCEEDED) {
+          async_detail::SleepFor pause{std::chrono::milliseconds(500)};
+          co_await pause;
+        }
         continue;
       }
       if (transient && o.timeout) continue;  // reports DeadlineExceededError above

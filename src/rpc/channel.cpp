@@ -44,6 +44,30 @@ bool is_retryable(const grpc::Status& status, bool internal_error_differentiatio
 }
 
 Channel::Channel(client::ConnectionOptions options) : options_(std::move(options)) {
+  // Keep gRPC initialized for the life of the process. Otherwise the last channel's destruction
+  // shuts gRPC down, and a later channel races the shutdown of the callback completion queue
+  // (an abort in grpc_cq_internal_unref with gRPC 1.51).
+  //
+  // Likewise gRPC 1.51 releases its shared callback completion queue when the last channel that
+  // used it is destroyed, and a channel created meanwhile can hit the same abort. A process-wide
+  // idle channel that has made one callback call holds that queue for the life of the process.
+  static const bool grpc_initialized = [] {
+    grpc_init();
+    auto keeper = grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
+    auto stub = grpc::health::v1::Health::NewStub(keeper);
+    auto* ctx = new grpc::ClientContext;
+    ctx->set_deadline(std::chrono::system_clock::now());
+    auto* req = new grpc::health::v1::HealthCheckRequest;
+    auto* resp = new grpc::health::v1::HealthCheckResponse;
+    stub->async()->Check(ctx, req, resp, [ctx, req, resp](grpc::Status) {
+      delete ctx;
+      delete req;
+      delete resp;
+    });
+    new std::shared_ptr<grpc::Channel>(std::move(keeper));  // never released, on purpose
+    return true;
+  }();
+  (void)grpc_initialized;
   identity_ = options_.identity.empty() ? default_identity() : options_.identity;
   api_key_ = options_.api_key;
 

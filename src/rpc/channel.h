@@ -3,7 +3,6 @@
 // (see status.h).
 #pragma once
 
-#include <grpcpp/alarm.h>
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
@@ -20,6 +19,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "temporal/api/operatorservice/v1/service.grpc.pb.h"
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
+#include "async/timer.h"
 #include "temporal/async/task.h"
 #include "temporal/client/connection.h"
 
@@ -54,24 +54,6 @@ struct CallOptions {
   bool retry = true;
   /// Stop retrying once this much time has passed since the call began.
   std::optional<std::chrono::milliseconds> retry_budget;
-};
-
-/// Resumes a coroutine after a delay, using a gRPC alarm (no thread of our own).
-class SleepAwaiter {
- public:
-  explicit SleepAwaiter(std::chrono::milliseconds d) : delay_(d) {}
-  bool await_ready() const noexcept { return delay_.count() <= 0; }
-  void await_suspend(std::coroutine_handle<> h) {
-    alarm_.Set(std::chrono::system_clock::now() + delay_, [h](bool) {
-      async_detail::NonBlockingScope scope;
-      h.resume();
-    });
-  }
-  void await_resume() const noexcept {}
-
- private:
-  std::chrono::milliseconds delay_;
-  grpc::Alarm alarm_;
 };
 
 /// Starts a callback-API unary call and resumes the awaiting coroutine with its status.
@@ -164,7 +146,8 @@ Task<Result<Resp>> Channel::unary(const char* method, Req req, CallOptions opts,
     if (!delay) {
       co_return Result<Resp>{Status{st.error_code(), st.error_message(), st.error_details()}, Resp{}};
     }
-    co_await SleepAwaiter(*delay);
+    async_detail::SleepFor pause{*delay};
+    co_await pause;
   }
 }
 

@@ -98,6 +98,15 @@ std::string describe_status(const Status& status, const std::string& address) {
              m + ")";
     }
   }
+  // A gRPC server never answers HTTP 400; a proxy does, and a TLS-terminating one (nginx's
+  // `ssl_verify_client on`) finishes the handshake and then answers 400 to every call that came
+  // without a client certificate it trusts. gRPC reports that as INTERNAL.
+  if (status.code == grpc::StatusCode::INTERNAL && contains(m, "http2 header with status: 400")) {
+    return "the server at " + where +
+           " (or a proxy in front of it) answered HTTP 400 instead of gRPC; a TLS-terminating proxy does this when "
+           "it requires a client certificate that was not sent or is not trusted (mTLS): set tls.client_cert and "
+           "tls.client_private_key to a certificate its CA trusts (gRPC: " + m + ")";
+  }
   if (status.code == grpc::StatusCode::UNAUTHENTICATED) {
     return "the server at " + where + " rejected the credentials: check the API key or client certificate (gRPC: " +
            m + ")";

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <iostream>
 
 #include "support/nginx_proxy.h"
 #include "temporal/client/connection.h"
@@ -38,7 +37,6 @@ std::string connect_error(ConnectionOptions options, std::chrono::milliseconds* 
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
   if (elapsed) *elapsed = took;
   ::testing::Test::RecordProperty("error", what);
-  std::cout << "[ error    ] " << what << " (" << took.count() << " ms)\n";
   return what;
 }
 
@@ -49,7 +47,7 @@ TEST(Proxy, CustomMetadataReachesTheServerOnEveryCall) {
                                    .connect_timeout = kConnectTimeout});
   EXPECT_TRUE(conn.check_health().get());
   EXPECT_TRUE(proxy->wait_for_request([](const ProxyRequest& r) {
-    return contains(r.uri, "/Health/Check") && r.status == "200";
+    return contains(r.uri, "Health/Check") && r.status == "200";
   })) << proxy->access_log();
   const auto requests = proxy->requests();
   ASSERT_GE(requests.size(), 2u) << proxy->access_log();

@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <iostream>
 #include <set>
 
 #include "support/certs.h"
@@ -23,11 +22,20 @@ using test_support::ProxyRequest;
 
 const test_support::TestCerts& pki() { return test_support::test_certs(); }
 
-std::unique_ptr<NginxProxy> tls_proxy(const CertAndKey& server_cert, const std::string& client_ca_path = {}) {
+std::unique_ptr<NginxProxy> tls_proxy(const CertAndKey& server_cert) {
   return NginxProxy::start({.upstream = testing::shared_test_server_address(),
                             .cert_path = server_cert.cert_path,
-                            .key_path = server_cert.key_path,
-                            .client_ca_path = client_ca_path});
+                            .key_path = server_cert.key_path});
+}
+
+// A proxy that wants client certificates signed by the client CA. `in_handshake`: a missing one
+// fails the TLS handshake (as a Temporal server does); otherwise nginx answers HTTP 400.
+std::unique_ptr<NginxProxy> mtls_proxy(bool in_handshake) {
+  return NginxProxy::start({.upstream = testing::shared_test_server_address(),
+                            .cert_path = pki().server.cert_path,
+                            .key_path = pki().server.key_path,
+                            .client_ca_path = pki().client_ca.cert_path,
+                            .require_client_cert_in_handshake = in_handshake});
 }
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
@@ -54,7 +62,6 @@ ConnectFailure connect_failure(ConnectionOptions options) {
   }
   f.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
   ::testing::Test::RecordProperty("error", f.what);
-  std::cout << "[ error    ] " << f.what << " (" << f.elapsed.count() << " ms)\n";
   return f;
 }
 
@@ -103,13 +110,13 @@ TEST(Tls, AnExpiredServerCertificateFailsNamingTheCertificateProblem) {
   EXPECT_TRUE(proxy->requests().empty()) << proxy->access_log();
 }
 
-TEST(Tls, AServerNameOverrideTheCertificateDoesNotNameFails) {
-  auto proxy = tls_proxy(pki().server);
+// The proxy's certificate names only DNS:localhost; the tests connect to 127.0.0.1.
+TEST(Tls, ConnectingByAnAddressTheCertificateDoesNotNameFailsSayingToSetTheOverride) {
+  auto proxy = tls_proxy(pki().localhost_only);
   auto f = connect_failure({.address = proxy->address(),
-                            .tls = TlsOptions{.server_root_ca_cert = pki().ca.cert,
-                                              .server_name_override = "wrong.example"},
+                            .tls = TlsOptions{.server_root_ca_cert = pki().ca.cert},
                             .connect_timeout = kConnectTimeout});
-  ASSERT_TRUE(f.threw) << "connect with server_name_override=wrong.example succeeded";
+  ASSERT_TRUE(f.threw) << "connect to 127.0.0.1 with a certificate for localhost only succeeded";
   EXPECT_EQ(f.code, 14) << f.what;
   EXPECT_TRUE(contains(f.what, "does not match the server name")) << f.what;
   EXPECT_TRUE(contains(f.what, "tls.server_name_override")) << f.what;
@@ -117,8 +124,24 @@ TEST(Tls, AServerNameOverrideTheCertificateDoesNotNameFails) {
   EXPECT_TRUE(proxy->requests().empty()) << proxy->access_log();
 }
 
+TEST(Tls, AServerNameOverrideTheCertificateDoesNotNameFails) {
+  auto proxy = tls_proxy(pki().localhost_only);
+  auto f = connect_failure({.address = proxy->address(),
+                            .tls = TlsOptions{.server_root_ca_cert = pki().ca.cert,
+                                              .server_name_override = "wrong.example"},
+                            .connect_timeout = kConnectTimeout});
+  ASSERT_TRUE(f.threw) << "connect with server_name_override=wrong.example succeeded";
+  EXPECT_EQ(f.code, 14) << f.what;
+  EXPECT_TRUE(contains(f.what, "wrong.example")) << "the override was not the name checked: " << f.what;
+  EXPECT_TRUE(contains(f.what, "TLS handshake with " + proxy->address() + " failed")) << f.what;
+  EXPECT_TRUE(contains(f.what, "does not match the server name")) << f.what;
+  EXPECT_TRUE(contains(f.what, "tls.server_name_override")) << f.what;
+  EXPECT_LT(f.elapsed, kFailureBound);
+  EXPECT_TRUE(proxy->requests().empty()) << proxy->access_log();
+}
+
 TEST(Tls, AServerNameOverrideTheCertificateNamesConnects) {
-  auto proxy = tls_proxy(pki().server);
+  auto proxy = tls_proxy(pki().localhost_only);
   auto conn = Connection::connect({.address = proxy->address(),
                                    .tls = TlsOptions{.server_root_ca_cert = pki().ca.cert,
                                                      .server_name_override = "localhost"},
@@ -127,20 +150,38 @@ TEST(Tls, AServerNameOverrideTheCertificateNamesConnects) {
 }
 
 TEST(Tls, MutualTlsWithAClientCertificateConnects) {
-  auto proxy = tls_proxy(pki().server, pki().client_ca.cert_path);
-  auto conn = Connection::connect({.address = proxy->address(),
-                                   .tls = TlsOptions{.server_root_ca_cert = pki().ca.cert,
-                                                     .client_cert = pki().client.cert,
-                                                     .client_private_key = pki().client.key},
-                                   .connect_timeout = kConnectTimeout});
-  EXPECT_FALSE(conn.system_info().get().server_version.empty());
-  EXPECT_TRUE(proxy->wait_for_request([](const ProxyRequest& r) {
-    return contains(r.uri, "/GetSystemInfo") && r.status == "200" && r.client_verify == "SUCCESS";
-  })) << proxy->access_log();
+  for (bool in_handshake : {true, false}) {
+    SCOPED_TRACE(in_handshake ? "proxy requires the certificate in the handshake" : "nginx's default mTLS");
+    auto proxy = mtls_proxy(in_handshake);
+    auto conn = Connection::connect({.address = proxy->address(),
+                                     .tls = TlsOptions{.server_root_ca_cert = pki().ca.cert,
+                                                       .client_cert = pki().client.cert,
+                                                       .client_private_key = pki().client.key},
+                                     .connect_timeout = kConnectTimeout});
+    EXPECT_FALSE(conn.system_info().get().server_version.empty());
+    EXPECT_TRUE(proxy->wait_for_request([](const ProxyRequest& r) {
+      return contains(r.uri, "/GetSystemInfo") && r.status == "200" && r.client_verify == "SUCCESS";
+    })) << proxy->access_log();
+  }
 }
 
-TEST(Tls, MutualTlsWithoutAClientCertificateFailsSayingOneIsRequired) {
-  auto proxy = tls_proxy(pki().server, pki().client_ca.cert_path);
+TEST(Tls, MutualTlsWithoutAClientCertificateFailsTheHandshakeSayingOneIsRequired) {
+  auto proxy = mtls_proxy(/*in_handshake=*/true);
+  auto f = connect_failure({.address = proxy->address(),
+                            .tls = TlsOptions{.server_root_ca_cert = pki().ca.cert},
+                            .connect_timeout = kConnectTimeout});
+  ASSERT_TRUE(f.threw) << "connect without a client certificate to a mTLS proxy succeeded";
+  EXPECT_EQ(f.code, 14) << f.what;
+  EXPECT_TRUE(contains(f.what, "TLS handshake with " + proxy->address() + " failed")) << f.what;
+  EXPECT_TRUE(contains(f.what, "client certificate")) << f.what;
+  EXPECT_TRUE(contains(f.what, "tls.client_cert")) << f.what;
+  EXPECT_LT(f.elapsed, kFailureBound);
+  // No request got past the handshake.
+  EXPECT_TRUE(proxy->requests().empty()) << proxy->access_log();
+}
+
+TEST(Tls, MutualTlsProxyAnsweringHttp400WithoutAClientCertificateSaysOneIsRequired) {
+  auto proxy = mtls_proxy(/*in_handshake=*/false);
   auto f = connect_failure({.address = proxy->address(),
                             .tls = TlsOptions{.server_root_ca_cert = pki().ca.cert},
                             .connect_timeout = kConnectTimeout});
@@ -148,12 +189,16 @@ TEST(Tls, MutualTlsWithoutAClientCertificateFailsSayingOneIsRequired) {
   EXPECT_TRUE(contains(f.what, "client certificate")) << f.what;
   EXPECT_TRUE(contains(f.what, "tls.client_cert")) << f.what;
   EXPECT_LT(f.elapsed, kFailureBound);
-  // No call reached the server.
-  for (const auto& r : proxy->requests()) EXPECT_NE(r.status, "200") << proxy->access_log();
+  // nginx saw the call and refused it without a certificate.
+  ASSERT_TRUE(proxy->wait_for_request([](const ProxyRequest& r) { return r.status == "400"; })) << proxy->access_log();
+  for (const auto& r : proxy->requests()) {
+    EXPECT_EQ(r.status, "400") << proxy->access_log();
+    EXPECT_EQ(r.client_verify, "NONE") << proxy->access_log();
+  }
 }
 
 TEST(Tls, MutualTlsWithAClientCertificateFromAnotherCaIsRejected) {
-  auto proxy = tls_proxy(pki().server, pki().client_ca.cert_path);
+  auto proxy = mtls_proxy(/*in_handshake=*/true);
   // A certificate the proxy's client CA did not sign (the server's own).
   auto f = connect_failure({.address = proxy->address(),
                             .tls = TlsOptions{.server_root_ca_cert = pki().ca.cert,
@@ -163,7 +208,10 @@ TEST(Tls, MutualTlsWithAClientCertificateFromAnotherCaIsRejected) {
   ASSERT_TRUE(f.threw) << "connect with a client certificate the server does not trust succeeded";
   EXPECT_TRUE(contains(f.what, "client certificate")) << f.what;
   EXPECT_LT(f.elapsed, kFailureBound);
-  for (const auto& r : proxy->requests()) EXPECT_NE(r.status, "200") << proxy->access_log();
+  for (const auto& r : proxy->requests()) {
+    EXPECT_NE(r.status, "200") << proxy->access_log();
+    EXPECT_TRUE(contains(r.client_verify, "FAILED")) << proxy->access_log();
+  }
 }
 
 TEST(Tls, AClientCertificateWithoutItsKeyIsRejectedBeforeConnecting) {
@@ -197,10 +245,12 @@ TEST(Tls, SetApiKeyChangesTheHeaderOfLaterCalls) {
   conn.set_api_key("new-key");
   EXPECT_TRUE(conn.check_health().get());
   EXPECT_TRUE(proxy->wait_for_request([](const ProxyRequest& r) {
-    return contains(r.uri, "/Health/Check") && r.authorization == "Bearer new-key";
+    return contains(r.uri, "Health/Check") && r.authorization == "Bearer new-key";
   })) << proxy->access_log();
   for (const auto& r : proxy->requests()) {
-    if (contains(r.uri, "/Health/Check")) EXPECT_EQ(r.authorization, "Bearer new-key");
+    if (contains(r.uri, "Health/Check")) {
+      EXPECT_EQ(r.authorization, "Bearer new-key");
+    }
   }
 }
 
@@ -223,7 +273,9 @@ TEST(Tls, AnApiKeyProviderIsCalledForEveryCallAndItsCurrentKeyArrives) {
   EXPECT_EQ(arrived, sent) << proxy->access_log();
   // The key computed for a call is the one that call carries.
   for (const auto& r : proxy->requests()) {
-    if (contains(r.uri, "/GetSystemInfo")) EXPECT_EQ(r.authorization, "Bearer rotating-1");
+    if (contains(r.uri, "/GetSystemInfo")) {
+      EXPECT_EQ(r.authorization, "Bearer rotating-1");
+    }
   }
 }
 

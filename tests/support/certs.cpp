@@ -146,6 +146,8 @@ struct Pki {
                          .not_before = -30 * kDay,
                          .not_after = -kDay},
                         &ca);
+    Made localhost_only =
+        make({.common_name = "localhost", .san = "DNS:localhost", .extended_usage = "serverAuth"}, &ca);
     Made other = make({.common_name = "temporal-cpp unrelated CA", .is_ca = true}, nullptr);
     Made client_ca = make({.common_name = "temporal-cpp test client CA", .is_ca = true}, nullptr);
     Made client = make({.common_name = "temporal-cpp test client", .extended_usage = "clientAuth"}, &client_ca);
@@ -153,6 +155,7 @@ struct Pki {
     certs.ca = save(ca, d, "ca");
     certs.server = save(server, d, "server");
     certs.expired_server = save(expired, d, "expired-server");
+    certs.localhost_only = save(localhost_only, d, "localhost-only");
     certs.other_ca = save(other, d, "other-ca");
     certs.client_ca = save(client_ca, d, "client-ca");
     certs.client = save(client, d, "client");

@@ -24,6 +24,7 @@ struct TestCerts {
   CertAndKey ca;              ///< the CA that signs `server` and `expired_server`
   CertAndKey server;          ///< CN=localhost, SAN DNS:localhost + IP:127.0.0.1, valid now
   CertAndKey expired_server;  ///< same names, signed by `ca`, expired yesterday
+  CertAndKey localhost_only;  ///< CN=localhost, SAN DNS:localhost only (no IP), signed by `ca`
   CertAndKey other_ca;        ///< an unrelated CA that signed nothing used here
   CertAndKey client_ca;       ///< the CA a mTLS server trusts for client certificates
   CertAndKey client;          ///< a client certificate signed by `client_ca`

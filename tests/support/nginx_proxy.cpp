@@ -133,6 +133,7 @@ void NginxProxy::launch() {
     if (!options_.client_ca_path.empty()) {
       conf << "    ssl_client_certificate " << options_.client_ca_path << ";\n"
            << "    ssl_verify_client on;\n";
+      if (options_.require_client_cert_in_handshake) conf << "    ssl_conf_command VerifyMode Require;\n";
     }
   }
   conf << "    location / { grpc_pass grpc://" << options_.upstream << "; }\n"

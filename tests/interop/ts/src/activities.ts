@@ -1,4 +1,5 @@
 // Activities hosted by the TypeScript interop worker.
+import { CompleteAsyncError, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 
 /** Always fails with an ApplicationFailure of type 'ActivityError'. */
@@ -14,4 +15,14 @@ export async function failingActivity(): Promise<never> {
 /** Returns its argument unchanged. */
 export async function complete<T>(x: T): Promise<T> {
   return x;
+}
+
+/**
+ * Heartbeats once with its task token (base64) as the detail, then leaves its completion to a
+ * client outside the worker (asynchronous completion).
+ */
+export async function asyncActivity(): Promise<unknown> {
+  const ctx = Context.current();
+  ctx.heartbeat(Buffer.from(ctx.info.taskToken).toString('base64'));
+  throw new CompleteAsyncError();
 }

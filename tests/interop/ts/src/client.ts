@@ -11,6 +11,17 @@
 //   node lib/client.js update      <workflowId> <updateName> [jsonArgsArray]
 //   node lib/client.js cancel      <workflowId>
 //   node lib/client.js terminate   <workflowId> [reason]
+//   node lib/client.js worker      <taskQueue>
+//
+// `worker` runs a worker for the interop workflows (src/workflows.ts) that uses this client's data
+// converter, i.e. the encryption codec when configured; it prints `worker ready` and runs until
+// SIGTERM/SIGINT. (src/worker.ts is the plain worker the tests use by default.)
+//
+// Encryption (optional): with TEMPORAL_ENCRYPTION_KEY (64 hex digits) set, every command and the
+// worker encode and decode payloads with an AES-256-GCM codec in the format of the TypeScript
+// samples' encryption codec: metadata {encoding: binary/encrypted, encryption-key-id: <id>},
+// data = 12-byte IV || ciphertext || 16-byte tag of the serialized temporal.api.common.v1.Payload.
+// TEMPORAL_ENCRYPTION_KEY_ID names the key (default 'test-key').
 //
 // Prints a single JSON object on stdout. Exit code 0 on any handled outcome
 // (including failures reported by the server), 1 on usage error, 2 when the
@@ -42,9 +53,82 @@ import {
   defaultPayloadConverter,
   type Payload,
   type ProtoFailure,
+  SearchAttributeType,
+  ValueError,
+  defineSearchAttributeKey,
+  type PayloadCodec,
+  type SearchAttributePair,
 } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 class UsageError extends Error {}
+
+const ENCRYPTED_ENCODING = 'binary/encrypted';
+const KEY_ID_METADATA = 'encryption-key-id';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** AES-256-GCM over the serialized Payload proto: the TypeScript samples' encryption codec format. */
+class AesGcmCodec implements PayloadCodec {
+  constructor(
+    private readonly keyId: string,
+    private readonly key: Buffer
+  ) {}
+
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => {
+      const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
+      const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+      return {
+        metadata: {
+          encoding: Buffer.from(ENCRYPTED_ENCODING),
+          [KEY_ID_METADATA]: Buffer.from(this.keyId),
+        },
+        data: new Uint8Array(data),
+      };
+    });
+  }
+
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => {
+      const encoding = payload.metadata?.encoding;
+      if (!encoding || Buffer.from(encoding).toString() !== ENCRYPTED_ENCODING) return payload;
+      const keyIdBytes = payload.metadata?.[KEY_ID_METADATA];
+      if (!keyIdBytes) throw new ValueError('Unable to decrypt Payload without encryption key id');
+      const keyId = Buffer.from(keyIdBytes).toString();
+      if (keyId !== this.keyId) throw new ValueError(`Unknown encryption key id: ${keyId}`);
+      const data = Buffer.from(payload.data ?? new Uint8Array());
+      if (data.length < IV_BYTES + TAG_BYTES) throw new ValueError('Encrypted payload is too short');
+      const decipher = createDecipheriv('aes-256-gcm', this.key, data.subarray(0, IV_BYTES), {
+        authTagLength: TAG_BYTES,
+      });
+      decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+      const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+      return temporal.api.common.v1.Payload.decode(plain) as Payload;
+    });
+  }
+}
+
+/** The codecs configured by the environment (empty: none). */
+function codecsFromEnv(): PayloadCodec[] {
+  const hex = process.env.TEMPORAL_ENCRYPTION_KEY;
+  if (!hex) return [];
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new UsageError('TEMPORAL_ENCRYPTION_KEY must be 64 hex digits');
+  return [new AesGcmCodec(process.env.TEMPORAL_ENCRYPTION_KEY_ID || 'test-key', Buffer.from(hex, 'hex'))];
+}
+
+let codecs: PayloadCodec[] = [];
+
+/** One payload through the codecs (in reverse) and the default payload converter. */
+async function decodePayload(payload: Payload | null | undefined): Promise<unknown> {
+  if (!payload) return undefined;
+  let decoded = [payload];
+  for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
+  return defaultPayloadConverter.fromPayload(decoded[0]);
+}
 
 const USAGE = `usage:
   client.js result      <workflowId> [runId] [--no-follow]
@@ -55,7 +139,8 @@ const USAGE = `usage:
   client.js query       <workflowId> <queryName> [jsonArgsArray]
   client.js update      <workflowId> <updateName> [jsonArgsArray]
   client.js cancel      <workflowId>
-  client.js terminate   <workflowId> [reason]`;
+  client.js terminate   <workflowId> [reason]
+  client.js worker      <taskQueue>`;
 
 /** Converts decoded values to plain JSON-able values. */
 function toJsonable(value: unknown, depth = 0): unknown {
@@ -165,7 +250,20 @@ async function awaitResult(
     return { status: 'completed', result: toJsonable(result) };
   } catch (err) {
     if (err instanceof WorkflowFailedError) {
-      return { status: failedStatus(err.cause), error: errorToJson(err.cause ?? err) };
+      const out: Record<string, unknown> = { status: failedStatus(err.cause), error: errorToJson(err.cause ?? err) };
+      if (err.cause instanceof TerminatedFailure) {
+        // TerminatedFailure carries only the reason; the details are in the close event.
+        const history = await handle.fetchHistory();
+        const events = history.events ?? [];
+        const terminated = events[events.length - 1]?.workflowExecutionTerminatedEventAttributes;
+        if (terminated) {
+          out.reason = terminated.reason ?? '';
+          const details: unknown[] = [];
+          for (const p of terminated.details?.payloads ?? []) details.push(toJsonable(await decodePayload(p as Payload)));
+          out.details = details;
+        }
+      }
+      return out;
     }
     if (err instanceof WorkflowContinuedAsNewError) {
       // Only with --no-follow. When a run has a successor (cron, retry), the
@@ -177,7 +275,7 @@ async function awaitResult(
       const newExecutionRunId = err.newExecutionRunId;
       if (last?.workflowExecutionCompletedEventAttributes) {
         const payload = last.workflowExecutionCompletedEventAttributes.result?.payloads?.[0];
-        const result = payload ? defaultPayloadConverter.fromPayload(payload as Payload) : undefined;
+        const result = await decodePayload(payload as Payload | undefined);
         return { status: 'completed', result: toJsonable(result), newExecutionRunId };
       }
       if (last?.workflowExecutionFailedEventAttributes?.failure) {
@@ -316,6 +414,20 @@ const commands: Record<string, { min: number; max: number; run: Command }> = {
   },
 };
 
+function parseTypedSearchAttributes(spec: unknown): SearchAttributePair[] {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+    throw new UsageError('typedSearchAttributes: must be a JSON object');
+  }
+  return Object.entries(spec as Record<string, { type?: string; value?: unknown }>).map(([name, { type, value }]) => {
+    if (!type || !(type in SearchAttributeType)) {
+      throw new UsageError(`typedSearchAttributes.${name}: unknown type ${String(type)}`);
+    }
+    const key = defineSearchAttributeKey(name, SearchAttributeType[type as keyof typeof SearchAttributeType]);
+    const v = key.type === SearchAttributeType.DATETIME ? new Date(String(value)) : value;
+    return { key, value: v } as SearchAttributePair;
+  });
+}
+
 async function startWorkflow(
   client: Client,
   workflowType: string,
@@ -328,8 +440,43 @@ async function startWorkflow(
   // Extra options (memo, retry, cronSchedule, workflowExecutionTimeout, ...)
   // are passed through to WorkflowStartOptions as-is.
   const extra = parseJsonObject(jsonOptions, 'jsonOptions');
+  // `typedSearchAttributes` as JSON: {"<name>": {"type": "KEYWORD" | "INT" | ..., "value": ...}}
+  // (DATETIME values as ISO-8601 strings) becomes the SDK's typed pairs.
+  if (extra.typedSearchAttributes !== undefined) {
+    extra.typedSearchAttributes = parseTypedSearchAttributes(extra.typedSearchAttributes);
+  }
   const options = { ...extra, taskQueue, workflowId, args } as WorkflowStartOptions;
   return client.workflow.start(workflowType, options);
+}
+
+/** Runs a worker for the interop workflows with this client's codecs until SIGTERM/SIGINT. */
+async function runWorker(address: string, namespace: string, taskQueue: string): Promise<number> {
+  // Loaded here so that the other commands do not pay for the worker's native runtime.
+  const { DefaultLogger, NativeConnection, Runtime, Worker } = await import('@temporalio/worker');
+  const logLevel = (process.env.LOG_LEVEL || 'WARN').toUpperCase() as 'WARN';
+  // stdout is for the readiness line only.
+  Runtime.install({
+    logger: new DefaultLogger(logLevel, (entry) => process.stderr.write(`[${entry.level}] ${entry.message}\n`)),
+    shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'],
+  });
+  const connection = await NativeConnection.connect({ address });
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace,
+      taskQueue,
+      workflowsPath: require.resolve('./workflows'),
+      activities: await import('./activities'),
+      interceptors: { workflowModules: [require.resolve('./interceptors')] },
+      dataConverter: { payloadCodecs: codecs },
+    });
+    const running = worker.run();
+    process.stdout.write('worker ready\n');
+    await running;
+    return 0;
+  } finally {
+    await connection.close();
+  }
 }
 
 function print(obj: unknown): void {
@@ -339,12 +486,13 @@ function print(obj: unknown): void {
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   const command = name === undefined ? undefined : commands[name];
-  if (command === undefined) {
+  if (command === undefined && name !== 'worker') {
     process.stderr.write(USAGE + '\n');
     return 1;
   }
   try {
-    need(args, command.min, command.max);
+    if (command) need(args, command.min, command.max);
+    else need(args, 1, 1);
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
     return 1;
@@ -352,6 +500,13 @@ async function main(argv: string[]): Promise<number> {
 
   const address = process.env.TEMPORAL_ADDRESS || 'localhost:7233';
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
+  try {
+    codecs = codecsFromEnv();
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 1;
+  }
+  if (command === undefined) return runWorker(address, namespace, args[0]);
   let connection: Connection;
   try {
     connection = await Connection.connect({ address, connectTimeout: '10s' });
@@ -360,7 +515,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const client = new Client({ connection, namespace });
+    const client = new Client({ connection, namespace, dataConverter: { payloadCodecs: codecs } });
     print(await command.run(client, args));
     return 0;
   } catch (err) {

@@ -1,6 +1,7 @@
 // Workflows hosted by the TypeScript interop worker. The workflow type name is
 // the exported function name.
 import {
+  ActivityCancellationType,
   ApplicationFailure,
   condition,
   continueAsNew,
@@ -170,4 +171,19 @@ export async function headerEcho(): Promise<Record<string, unknown>> {
 export async function sleeper(ms: number): Promise<number> {
   await sleep(ms);
   return ms;
+}
+
+/**
+ * Runs asyncActivity with the given activity id and returns its result; an outside client
+ * completes, fails or cancels it. Cancellation waits for the activity to confirm it.
+ */
+export async function asyncCompletion(activityId: string): Promise<unknown> {
+  const { asyncActivity } = proxyActivities<typeof activities>({
+    activityId,
+    startToCloseTimeout: '60s',
+    heartbeatTimeout: '30s',
+    retry: { maximumAttempts: 1 },
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  return await asyncActivity();
 }
