@@ -1,6 +1,8 @@
 // OperatorClient. Member functions hand copies of their arguments to free coroutines.
 #include "temporal/client/operator_client.h"
 
+#include <optional>
+
 #include "client/client_core.h"
 
 namespace temporal::client {
@@ -49,13 +51,13 @@ Task<void> add_impl(CorePtr core, std::map<std::string, SearchAttributeType> att
   // The server silently ignores a name that exists with another type: say so instead.
   SearchAttributeList existing = co_await list_impl(core);
   for (const auto& [name, type] : attributes) {
-    const auto* current = existing.custom.count(name) ? &existing.custom : existing.system.count(name) ? &existing.system : nullptr;
-    if (current && current->at(name) != type) {
-      throw InvalidArgumentError("attributes." + name, "search attribute '" + name + "' already exists in namespace '" +
-                                                           core->namespace_name + "' with type " +
-                                                           to_string(current->at(name)) + ", not " + to_string(type) +
-                                                           "; nothing was changed");
-    }
+    std::optional<SearchAttributeType> current;
+    if (auto it = existing.custom.find(name); it != existing.custom.end()) current = it->second;
+    if (auto it = existing.system.find(name); it != existing.system.end()) current = it->second;
+    if (!current || *current == type) continue;
+    throw InvalidArgumentError("attributes." + name, "search attribute '" + name + "' already exists in namespace '" +
+                                                         core->namespace_name + "' with type " + to_string(*current) +
+                                                         ", not " + to_string(type) + "; nothing was changed");
   }
   // Without the namespace the server applies it to the cluster's default store, not ours.
   req.set_namespace_(core->namespace_name);

@@ -28,7 +28,16 @@ double jitter_factor(double jitter) {
 
 bool is_retryable(const grpc::Status& status, bool internal_error_differentiation) {
   switch (status.error_code()) {
-    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::UNAVAILABLE: {
+      // A certificate the client does not trust, a name mismatch or a TLS/plaintext mix-up fails
+      // the same way on every attempt: report it now instead of after the retry window.
+      const std::string& m = status.error_message();
+      for (const char* permanent : {"certificate verify failed", "CERTIFICATE_VERIFY_FAILED", "is not in peer certificate",
+                                    "wrong version number", "WRONG_VERSION_NUMBER"}) {
+        if (m.find(permanent) != std::string::npos) return false;
+      }
+      return true;
+    }
     case grpc::StatusCode::ABORTED:
     case grpc::StatusCode::UNKNOWN:
       return true;

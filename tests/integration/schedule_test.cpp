@@ -219,6 +219,72 @@ TEST_F(ScheduleTest, UpdateByFunctionChangesIntervalAndNote) {
   EXPECT_EQ(handle.describe().get().conflict_token, d.conflict_token);
 }
 
+// The server fills in defaults (timeouts, overlap, catchup window...): reading an update back
+// must not mistake them for a concurrent change.
+TEST_F(ScheduleTest, UpdateOfAFullyOptionedActionIsVerifiedWithoutFalseConflicts) {
+  const std::string id = unique("rich");
+  auto o = echo_options(unique("wf"), "v1");
+  o.spec.intervals.push_back({.every = 1h});
+  auto& wo = o.action.options;
+  wo.workflow_execution_timeout = 1h;
+  wo.workflow_task_timeout = 20s;
+  wo.retry_policy = RetryPolicy{.initial_interval = 2s, .maximum_attempts = 3};
+  wo.memo["m"] = converter::to_payload(std::string("memo"));
+  wo.search_attributes["CppKeyword"] = SearchAttributeValue::keyword("kw");
+  wo.search_attributes["CppInt"] = SearchAttributeValue::integer(7);
+  wo.headers["h"] = converter::to_payload(std::string("header"));
+  wo.static_summary = "summary";
+  o.policies.catchup_window = 1min;
+  auto handle = create(id, o);
+
+  auto d = handle.describe().get();
+  const auto& got = d.schedule.action.options;
+  EXPECT_EQ(got.workflow_execution_timeout, 1h);
+  EXPECT_EQ(got.workflow_task_timeout, 20s);
+  ASSERT_TRUE(got.retry_policy.has_value());
+  EXPECT_EQ(got.retry_policy->initial_interval, 2s);
+  EXPECT_EQ(got.retry_policy->maximum_attempts, 3);
+  EXPECT_EQ(converter::from_payload<std::string>(got.memo.at("m")), "memo");
+  EXPECT_EQ(got.search_attributes.at("CppInt").as_int(), 7);
+  EXPECT_EQ(converter::from_payload<std::string>(got.headers.at("h")), "header");
+  EXPECT_EQ(got.static_summary, "summary");
+  EXPECT_EQ(d.memo.size(), 0u);  // the scheduler's own bookkeeping memo is not the user's
+
+  handle
+      .update([](const ScheduleDescription& desc) -> std::optional<ScheduleUpdate> {
+        ScheduleUpdate u{.schedule = desc.schedule};
+        u.schedule.action.args = converter::to_payloads(std::string("v2"));
+        u.schedule.action.options.search_attributes["CppKeyword"] = SearchAttributeValue::keyword("kw2");
+        u.schedule.action.options.memo["m2"] = converter::to_payload(2);
+        u.schedule.policies.overlap = ScheduleOverlapPolicy::kBufferAll;
+        u.schedule.policies.catchup_window = 2min;
+        return u;
+      })
+      .get();
+  d = handle.describe().get();
+  EXPECT_EQ(converter::from_payload<std::string>(d.schedule.action.args.at(0)), "v2");
+  EXPECT_EQ(d.schedule.action.options.search_attributes.at("CppKeyword").as_string(), "kw2");
+  EXPECT_EQ(converter::from_payload<int>(d.schedule.action.options.memo.at("m2")), 2);
+  EXPECT_EQ(d.schedule.policies.overlap, ScheduleOverlapPolicy::kBufferAll);
+  EXPECT_EQ(d.schedule.policies.catchup_window, 2min);
+
+  // A schedule-level search attribute update rides along.
+  handle
+      .update([&](const ScheduleDescription& desc) -> std::optional<ScheduleUpdate> {
+        ScheduleUpdate u{.schedule = desc.schedule};
+        u.search_attributes = SearchAttributes{{"CppKeyword", SearchAttributeValue::keyword(id)}};
+        u.schedule.state.note = "with attributes";
+        return u;
+      })
+      .get();
+  d = handle.describe().get();
+  EXPECT_EQ(d.schedule.state.note, "with attributes");
+  EXPECT_TRUE(eventually([&] {
+    auto sa = handle.describe().get().search_attributes;
+    return sa.count("CppKeyword") && sa.at("CppKeyword").as_string() == id;
+  }));
+}
+
 TEST_F(ScheduleTest, UpdateWithAStaleConflictTokenRaisesScheduleConflict) {
   const std::string id = unique("conflict");
   auto o = echo_options(unique("wf"), "x");
@@ -263,7 +329,7 @@ TEST_F(ScheduleTest, RacingUpdatesReportTheLoserAsAConflictInsteadOfLosingItSile
     };
   };
   std::atomic<int> conflicts{0}, successes{0};
-  std::string winner;
+  std::string winner, loser_message;
   std::mutex mu;
   auto run = [&](const std::string& note) {
     try {
@@ -271,8 +337,10 @@ TEST_F(ScheduleTest, RacingUpdatesReportTheLoserAsAConflictInsteadOfLosingItSile
       ++successes;
       std::lock_guard<std::mutex> lock(mu);
       winner = note;
-    } catch (const ScheduleConflictError&) {
+    } catch (const ScheduleConflictError& e) {
       ++conflicts;
+      std::lock_guard<std::mutex> lock(mu);
+      loser_message = e.what();
     }
   };
   std::thread a(run, std::string("from a"));
@@ -282,6 +350,8 @@ TEST_F(ScheduleTest, RacingUpdatesReportTheLoserAsAConflictInsteadOfLosingItSile
   ASSERT_EQ(described.load(), 2);
   EXPECT_EQ(successes.load(), 1);
   EXPECT_EQ(conflicts.load(), 1);
+  // The RPC succeeded; reading the schedule back showed the update was dropped.
+  EXPECT_NE(loser_message.find("was not applied"), std::string::npos) << loser_message;
   EXPECT_EQ(handle.describe().get().schedule.state.note, winner);
 }
 

@@ -60,3 +60,20 @@ TEST(Retry, ResourceExhaustedStartsFromItsOwnInterval) {
 
 }  // namespace
 }  // namespace temporal::rpc
+
+namespace temporal::rpc {
+namespace {
+TEST(Retry, TlsFailuresThatRepeatOnEveryAttemptAreNotRetried) {
+  EXPECT_FALSE(is_retryable(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                         "failed to connect to all addresses; last error: UNKNOWN: ipv4:127.0.0.1:1: "
+                                         "Ssl handshake failed: SSL_ERROR_SSL: error:0A000086:SSL routines::certificate "
+                                         "verify failed"),
+                            false));
+  EXPECT_FALSE(is_retryable(
+      grpc::Status(grpc::StatusCode::UNAVAILABLE, "Peer name wrong.example is not in peer certificate"), false));
+  EXPECT_TRUE(is_retryable(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                        "failed to connect to all addresses; last error: Connection refused"),
+                           false));
+}
+}  // namespace
+}  // namespace temporal::rpc
