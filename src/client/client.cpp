@@ -285,7 +285,10 @@ SearchAttributes decode_search_attributes(const apicommon::SearchAttributes& in)
     }
     std::string type;
     if (auto it = p.metadata().find("type"); it != p.metadata().end()) type = it->second;
+    // Older SDKs (TypeScript's untyped searchAttributes) store single values as one-element arrays.
+    if (type != "KeywordList" && !type.empty() && j.is_array() && j.size() == 1) j = j[0];
     SearchAttributeValue v;
+    try {
     if (type == "Text") {
       v = SearchAttributeValue::text(j.get<std::string>());
     } else if (type == "Keyword") {
@@ -310,6 +313,10 @@ SearchAttributes decode_search_attributes(const apicommon::SearchAttributes& in)
       v = SearchAttributeValue::boolean(j.get<bool>());
     } else {
       continue;
+    }
+    } catch (const nlohmann::json::exception& e) {
+      throw DataConverterError("search attribute '" + name + "' (type " + (type.empty() ? "unknown" : type) +
+                               ") holds " + j.dump() + ", which is not of that type: " + e.what());
     }
     out.emplace(name, std::move(v));
   }

@@ -173,6 +173,11 @@ ScheduleSpec decode_spec(const apisched::ScheduleSpec& s) {
   return out;
 }
 
+std::optional<milliseconds> nonzero(const google::protobuf::Duration& d) {
+  if (d.seconds() == 0 && d.nanos() == 0) return std::nullopt;
+  return detail::from_proto_duration(d);
+}
+
 void encode_action(const ClientCore& core, const ScheduleActionStartWorkflow& a, apiwf::NewWorkflowExecutionInfo* out) {
   const WorkflowOptions& o = a.options;
   out->set_workflow_id(o.workflow_id);
@@ -212,11 +217,10 @@ ScheduleActionStartWorkflow decode_action(const ClientCore& core, const apiwf::N
   WorkflowOptions& o = a.options;
   o.workflow_id = in.workflow_id();
   o.task_queue = in.task_queue().name();
-  if (in.has_workflow_execution_timeout()) {
-    o.workflow_execution_timeout = detail::from_proto_duration(in.workflow_execution_timeout());
-  }
-  if (in.has_workflow_run_timeout()) o.workflow_run_timeout = detail::from_proto_duration(in.workflow_run_timeout());
-  if (in.has_workflow_task_timeout()) o.workflow_task_timeout = detail::from_proto_duration(in.workflow_task_timeout());
+  // A zero timeout means none.
+  o.workflow_execution_timeout = nonzero(in.workflow_execution_timeout());
+  o.workflow_run_timeout = nonzero(in.workflow_run_timeout());
+  o.workflow_task_timeout = nonzero(in.workflow_task_timeout());
   o.id_reuse_policy = static_cast<WorkflowIdReusePolicy>(in.workflow_id_reuse_policy());
   if (in.has_retry_policy()) o.retry_policy = detail::from_proto_retry_policy(in.retry_policy());
   o.memo = detail::decode_memo(core.data_converter, in.memo());
@@ -256,7 +260,7 @@ Schedule decode_schedule(const ClientCore& core, const apisched::Schedule& in) {
   s.spec = decode_spec(in.spec());
   if (in.action().has_start_workflow()) s.action = decode_action(core, in.action().start_workflow());
   s.policies.overlap = from_proto(in.policies().overlap_policy());
-  if (in.policies().has_catchup_window()) s.policies.catchup_window = detail::from_proto_duration(in.policies().catchup_window());
+  s.policies.catchup_window = nonzero(in.policies().catchup_window());
   s.policies.pause_on_failure = in.policies().pause_on_failure();
   s.state.note = in.state().notes();
   s.state.paused = in.state().paused();

@@ -280,6 +280,15 @@ Task<converter::Payload> result_impl(CorePtr core, std::string workflow_id, std:
 
 Task<std::optional<converter::Payload>> try_result_impl(CorePtr core, std::string workflow_id, std::string run_id) {
   for (;;) {
+    // The server long-polls a close-event history read of an open run even without
+    // wait_new_event, so ask for the status first.
+    ws::DescribeWorkflowExecutionRequest dreq;
+    dreq.set_namespace_(core->namespace_name);
+    set_execution(dreq.mutable_execution(), workflow_id, run_id);
+    auto dr = co_await rpc::DescribeWorkflowExecution(core->channel(), std::move(dreq), core->rpc_options());
+    auto desc = rpc::value_or_throw(std::move(dr), core->error_context("read workflow result", workflow_id, run_id));
+    if (desc.workflow_execution_info().status() == apienums::WORKFLOW_EXECUTION_STATUS_RUNNING) co_return std::nullopt;
+    run_id = desc.workflow_execution_info().execution().run_id();
     ws::GetWorkflowExecutionHistoryRequest req;
     req.set_namespace_(core->namespace_name);
     set_execution(req.mutable_execution(), workflow_id, run_id);

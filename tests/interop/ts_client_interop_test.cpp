@@ -200,7 +200,7 @@ TEST_F(TsClientInterop, CppReadsTheResultOfAWorkflowTheTypeScriptClientRanToComp
 // `type` metadata of the scalar ("Keyword" -> ["from-ts"], "Int" -> [5]). describe() then throws a
 // raw nlohmann::json type_error ("type must be string, but is array") instead of reading the
 // single element. Enable when fixed.
-TEST_F(TsClientInterop, DISABLED_CppReadsUntypedSearchAttributesTheTypeScriptClientSet) {
+TEST_F(TsClientInterop, CppReadsUntypedSearchAttributesTheTypeScriptClientSet) {
   const std::string id = options("ts-legacy").workflow_id;
   auto started = ts_client({"start-async", "echo", *queue_, id, R"(["x"])",
                             R"({"searchAttributes":{"CppKeyword":["from-ts"],"CppInt":[5]}})"});

@@ -32,8 +32,8 @@ class OperatorClient;
 /// headers, delivered to the workflow) and `grpc_metadata` (sent to the server with the call).
 struct ClientCall {
   /// "StartWorkflow", "SignalWithStartWorkflow", "SignalWorkflow", "QueryWorkflow", "StartWorkflowUpdate",
-  /// "UpdateWithStartWorkflow", "CancelWorkflow", "TerminateWorkflow", "DescribeWorkflow",
-  /// "FetchWorkflowHistory", "GetWorkflowResult", "ListWorkflows", "CountWorkflows".
+  /// "CancelWorkflow", "TerminateWorkflow" or "DescribeWorkflow". (Result waits, history, list and
+  /// count reads do not pass through interceptors yet.)
   std::string operation;
   std::string workflow_id;
   std::string run_id;
