@@ -11,7 +11,8 @@ runs each client program in turn as a subprocess (CLI contract: bench/README.md)
   * server (and worker) CPU seconds per 1000 ops, from /proc/<pid>/stat before/after the run,
   * client peak RSS (ru_maxrss).
 
-Writes bench/results/<date>-<mode>.{json,md,png}; child logs go to bench/results/raw/<date>-<mode>/.
+Writes bench/results/<date>-full.{json,md,png} (--smoke: bench/results/raw/<date>-smoke.*, gitignored);
+child logs go to bench/results/raw/<date>-<mode>/.
 Standard library only, plus matplotlib for the chart (skipped with a note when missing).
 """
 
@@ -425,10 +426,13 @@ def main() -> int:
     ap.add_argument("--cpp-bin", default=str(ROOT / "build/bench/cpp/bench_client"),
                     help="C++ client program (default build/bench/cpp/bench_client)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds allowed for one client run")
-    ap.add_argument("--out-dir", default=str(BENCH / "results"))
+    ap.add_argument("--out-dir", help="where the .json/.md/.png go (default: bench/results for --full, "
+                    "bench/results/raw (gitignored) otherwise)")
     ap.add_argument("--name", help="result file stem (default <date>-<mode>)")
     ap.add_argument("--no-calibrate", action="store_true",
                     help="skip the per-client start-up CPU calibration run (--n 1)")
+    ap.add_argument("--strict", action="store_true",
+                    help="also exit 1 when a client is missing or any operation failed (errors > 0); for CI")
     args = ap.parse_args()
     args.mode = args.mode or "full"
 
@@ -469,9 +473,10 @@ def main() -> int:
 
     stamp = dt.datetime.now()
     name = args.name or f"{stamp:%Y-%m-%d}-{args.mode}"
-    out_dir = Path(args.out_dir)
+    # Only --full results are meant to be committed; smoke runs stay in the gitignored raw dir.
+    out_dir = Path(args.out_dir) if args.out_dir else BENCH / "results" / ("" if args.mode == "full" else "raw")
     out_dir.mkdir(parents=True, exist_ok=True)
-    rawdir = out_dir / "raw" / name
+    rawdir = (out_dir if out_dir.name == "raw" else out_dir / "raw") / name
     if rawdir.exists():
         shutil.rmtree(rawdir)
     rawdir.mkdir(parents=True)
@@ -614,6 +619,15 @@ def main() -> int:
     log(f"run.py: wrote {out_dir / name}.json, .md" + ("" if chart_note else ", .png")
         + f"; logs in {rawdir}; total {elapsed:.0f} s")
     failed = [r for r in rows if r.get("failure")]
+    if args.strict:
+        failed += [r for r in rows if not r.get("failure") and r.get("errors")]
+        missing = [c for c in args.clients.split(",") if c.strip() and c.strip() not in commands]
+        if missing:
+            log(f"run.py: --strict: client(s) {','.join(missing)} missing")
+            return 1
+    for r in failed:
+        log(f"run.py: FAILED {r['client']} {r['workload']} K={r['concurrency']}: "
+            f"{r.get('failure') or str(r['errors']) + ' errors'}")
     return 1 if failed else 0
 
 

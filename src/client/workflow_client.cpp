@@ -227,7 +227,7 @@ CloseOutcome interpret_close_event(const ClientCore& core, const apihistory::His
   }
 }
 
-Task<converter::Payload> result_impl(CorePtr core, std::string workflow_id, std::string run_id, ResultOptions o) {
+Task<converter::Payload> wait_result(CorePtr core, std::string workflow_id, std::string run_id, ResultOptions o) {
   using Clock = std::chrono::steady_clock;
   const auto deadline = o.timeout ? Clock::now() + *o.timeout : Clock::time_point::max();
   const std::chrono::milliseconds kLongPoll(65000);
@@ -499,7 +499,7 @@ Task<WorkflowExecutionDescription> describe_impl(CorePtr core, std::string workf
   co_return out;
 }
 
-Task<WorkflowHistory> history_impl(CorePtr core, std::string workflow_id, std::string run_id) {
+Task<WorkflowHistory> read_history(CorePtr core, std::string workflow_id, std::string run_id) {
   apihistory::History all;
   std::string token;
   do {
@@ -704,7 +704,7 @@ Task<WorkflowUpdateHandle> update_with_start_impl(Client client, std::string wor
 // ---------------------------------------------------------------------------------------------
 // List and count
 
-Task<WorkflowExecutionPage> list_impl(CorePtr core, std::string query, std::string token, int page_size) {
+Task<WorkflowExecutionPage> read_list_page(CorePtr core, std::string query, std::string token, int page_size) {
   ws::ListWorkflowExecutionsRequest req;
   req.set_namespace_(core->namespace_name);
   req.set_query(query);
@@ -723,7 +723,7 @@ Task<WorkflowExecutionPage> list_impl(CorePtr core, std::string query, std::stri
   co_return page;
 }
 
-Task<WorkflowExecutionCount> count_impl(CorePtr core, std::string query) {
+Task<WorkflowExecutionCount> read_count(CorePtr core, std::string query) {
   ws::CountWorkflowExecutionsRequest req;
   req.set_namespace_(core->namespace_name);
   req.set_query(query);
@@ -738,6 +738,52 @@ Task<WorkflowExecutionCount> count_impl(CorePtr core, std::string query) {
     out.groups.push_back(std::move(group));
   }
   co_return out;
+}
+
+
+// Reads that pass through the interceptor chain like every other call. Their ClientCall carries
+// no Temporal headers (the server takes none for them); interceptors may still set gRPC metadata.
+template <class T>
+Task<void> store_into(Task<T> task, T* out) {
+  *out = co_await std::move(task);
+}
+
+template <class T, class Make>
+Task<T> intercepted_read(CorePtr core, ClientCall call, Make make) {
+  T out{};
+  std::function<Task<void>(ClientCall&)> terminal = [make, &out](ClientCall& c) {
+    return store_into<T>(make(c), &out);
+  };
+  co_await detail::run_intercepted(core, call, std::move(terminal));
+  co_return out;
+}
+
+ClientCall read_call(const char* operation, std::string workflow_id = {}, std::string run_id = {}) {
+  ClientCall call;
+  call.operation = operation;
+  call.workflow_id = std::move(workflow_id);
+  call.run_id = std::move(run_id);
+  return call;
+}
+
+Task<converter::Payload> result_impl(CorePtr core, std::string workflow_id, std::string run_id, ResultOptions o) {
+  auto make = [core, o](ClientCall& c) { return wait_result(core, c.workflow_id, c.run_id, o); };
+  return intercepted_read<converter::Payload>(core, read_call("GetWorkflowResult", workflow_id, run_id), make);
+}
+
+Task<WorkflowHistory> history_impl(CorePtr core, std::string workflow_id, std::string run_id) {
+  auto make = [core](ClientCall& c) { return read_history(core, c.workflow_id, c.run_id); };
+  return intercepted_read<WorkflowHistory>(core, read_call("FetchWorkflowHistory", workflow_id, run_id), make);
+}
+
+Task<WorkflowExecutionPage> list_impl(CorePtr core, std::string query, std::string token, int page_size) {
+  auto make = [core, query, token, page_size](ClientCall&) { return read_list_page(core, query, token, page_size); };
+  return intercepted_read<WorkflowExecutionPage>(core, read_call("ListWorkflows"), make);
+}
+
+Task<WorkflowExecutionCount> count_impl(CorePtr core, std::string query) {
+  auto make = [core, query](ClientCall&) { return read_count(core, query); };
+  return intercepted_read<WorkflowExecutionCount>(core, read_call("CountWorkflows"), make);
 }
 
 }  // namespace

@@ -140,14 +140,14 @@ void throw_status(const Status& status, const ErrorContext& ctx) {
       throw WorkflowAlreadyStartedError(op + " failed: workflow '" + ctx.workflow_id +
                                             "' is already running (run " + as.run_id() +
                                             "); use another workflow id or an id conflict policy",
-                                        ctx.workflow_id, as.run_id(), {});
+                                        ctx.workflow_id, as.run_id(), {}, code, status.details);
     }
   }
   if (status.code == grpc::StatusCode::NOT_FOUND && !ctx.workflow_id.empty()) {
     throw WorkflowNotFoundError(op + " failed: workflow '" + ctx.workflow_id + "'" +
                                     (ctx.run_id.empty() ? std::string() : " run '" + ctx.run_id + "'") +
                                     " not found in namespace '" + ctx.namespace_name + "' (" + status.message + ")",
-                                ctx.workflow_id, ctx.run_id);
+                                ctx.workflow_id, ctx.run_id, code, status.details);
   }
   throw RpcError(code, op + " failed: " + describe_status(status, ctx.address), status.message, status.details);
 }

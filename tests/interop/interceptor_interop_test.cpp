@@ -130,6 +130,10 @@ TEST_F(InterceptorInterop, EveryClientCallPassesTheInterceptorWithItsOperationAn
   handle.terminate("done").get();
   auto other = client.workflow().start("cancellable", options("ops-cancel")).get();
   other.cancel().get();
+  EXPECT_THROW(handle.result<json>().get(), WorkflowFailedError);
+  EXPECT_GE(handle.fetch_history().get().events.size(), 3u);
+  client.workflow().list_page("WorkflowId = '" + o.workflow_id + "'").get();
+  client.workflow().count("WorkflowId = '" + o.workflow_id + "'").get();
   EXPECT_EQ(recorder->log(), (std::vector<std::string>{
                                  "StartWorkflow signalsAndQueries", "done StartWorkflow",
                                  "SignalWorkflow add", "done SignalWorkflow",
@@ -138,6 +142,10 @@ TEST_F(InterceptorInterop, EveryClientCallPassesTheInterceptorWithItsOperationAn
                                  "TerminateWorkflow ", "done TerminateWorkflow",
                                  "StartWorkflow cancellable", "done StartWorkflow",
                                  "CancelWorkflow ", "done CancelWorkflow",
+                                 "GetWorkflowResult ",  // it throws: the workflow was terminated
+                                 "FetchWorkflowHistory ", "done FetchWorkflowHistory",
+                                 "ListWorkflows ", "done ListWorkflows",
+                                 "CountWorkflows ", "done CountWorkflows",
                              }));
 }
 
@@ -151,7 +159,9 @@ TEST_F(InterceptorInterop, AChainRunsOutermostFirstAndUnwindsInReverse) {
   EXPECT_EQ(headers["chain"], "outer:,inner:") << headers.dump();
   std::lock_guard lock(mu);
   EXPECT_EQ(log, (std::vector<std::string>{"outer:StartWorkflow headerEcho", "inner:StartWorkflow headerEcho",
-                                           "inner:done StartWorkflow", "outer:done StartWorkflow"}));
+                                           "inner:done StartWorkflow", "outer:done StartWorkflow",
+                                           "outer:GetWorkflowResult ", "inner:GetWorkflowResult ",
+                                           "inner:done GetWorkflowResult", "outer:done GetWorkflowResult"}));
 }
 
 TEST_F(InterceptorInterop, GrpcMetadataSetByAnInterceptorReachesTheServer) {

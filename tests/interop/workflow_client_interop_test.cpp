@@ -225,6 +225,8 @@ TEST_F(WorkflowClientInterop, StartingTheSameIdTwiceRaisesAlreadyStarted) {
     client_->workflow().start("sleeper", o, 1).get();
     FAIL();
   } catch (const WorkflowAlreadyStartedError& e) {
+    EXPECT_EQ(e.grpc_code(), 6);  // ALREADY_EXISTS
+    EXPECT_FALSE(e.server_details().empty());
     EXPECT_EQ(e.workflow_id(), o.workflow_id);
     EXPECT_EQ(e.run_id(), handle.first_execution_run_id());
   }
@@ -370,7 +372,14 @@ TEST_F(WorkflowClientInterop, CronWorkflowRunsOnSchedule) {
 
 TEST_F(WorkflowClientInterop, UnknownWorkflowIdRaisesNotFound) {
   auto handle = client_->workflow().get_handle("no-such-workflow-id");
-  EXPECT_THROW(handle.describe().get(), WorkflowNotFoundError);
+  try {
+    handle.describe().get();
+    FAIL();
+  } catch (const WorkflowNotFoundError& e) {
+    EXPECT_EQ(e.grpc_code(), 5);  // NOT_FOUND
+    EXPECT_EQ(e.workflow_id(), "no-such-workflow-id");
+    EXPECT_NE(std::string(e.what()).find("no-such-workflow-id"), std::string::npos);
+  }
   EXPECT_THROW(handle.signal("x").get(), WorkflowNotFoundError);
   EXPECT_THROW(handle.result<json>().get(), WorkflowNotFoundError);
 }

@@ -32,8 +32,8 @@ class OperatorClient;
 /// headers, delivered to the workflow) and `grpc_metadata` (sent to the server with the call).
 struct ClientCall {
   /// "StartWorkflow", "SignalWithStartWorkflow", "SignalWorkflow", "QueryWorkflow", "StartWorkflowUpdate",
-  /// "CancelWorkflow", "TerminateWorkflow" or "DescribeWorkflow". (Result waits, history, list and
-  /// count reads do not pass through interceptors yet.)
+  /// "CancelWorkflow", "TerminateWorkflow", "DescribeWorkflow", "GetWorkflowResult",
+  /// "FetchWorkflowHistory", "ListWorkflows" or "CountWorkflows".
   std::string operation;
   std::string workflow_id;
   std::string run_id;

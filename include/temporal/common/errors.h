@@ -227,17 +227,28 @@ class NamespaceNotFoundError : public RpcError {
   std::string namespace_;
 };
 
-/// Base of errors about one workflow execution.
+/// Base of errors about one workflow execution. When the error came from a failed RPC,
+/// grpc_code() is its gRPC status code and server_details() the serialized google.rpc.Status
+/// the server attached; otherwise 0 and empty.
 class WorkflowExecutionError : public TemporalError {
  public:
-  WorkflowExecutionError(const std::string& what, std::string workflow_id, std::string run_id)
-      : TemporalError(what), workflow_id_(std::move(workflow_id)), run_id_(std::move(run_id)) {}
+  WorkflowExecutionError(const std::string& what, std::string workflow_id, std::string run_id, int grpc_code = 0,
+                         std::string server_details = {})
+      : TemporalError(what),
+        workflow_id_(std::move(workflow_id)),
+        run_id_(std::move(run_id)),
+        grpc_code_(grpc_code),
+        server_details_(std::move(server_details)) {}
   const std::string& workflow_id() const { return workflow_id_; }
   const std::string& run_id() const { return run_id_; }
+  int grpc_code() const { return grpc_code_; }
+  const std::string& server_details() const { return server_details_; }
 
  private:
   std::string workflow_id_;
   std::string run_id_;
+  int grpc_code_;
+  std::string server_details_;
 };
 
 /// No workflow execution with that id (and run id) exists.
@@ -251,8 +262,8 @@ class WorkflowNotFoundError : public WorkflowExecutionError {
 class WorkflowAlreadyStartedError : public WorkflowExecutionError {
  public:
   WorkflowAlreadyStartedError(const std::string& what, std::string workflow_id, std::string run_id,
-                              std::string workflow_type)
-      : WorkflowExecutionError(what, std::move(workflow_id), std::move(run_id)),
+                              std::string workflow_type, int grpc_code = 0, std::string server_details = {})
+      : WorkflowExecutionError(what, std::move(workflow_id), std::move(run_id), grpc_code, std::move(server_details)),
         workflow_type_(std::move(workflow_type)) {}
   const std::string& workflow_type() const { return workflow_type_; }
 
