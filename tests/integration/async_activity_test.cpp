@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <string>
@@ -140,6 +141,31 @@ TEST_F(AsyncActivityTest, FailByIdFailsTheWorkflowWithTheApplicationFailure) {
     ASSERT_EQ(app->details().size(), 1u);
     EXPECT_EQ(converter::from_payload<int>(app->details()[0]), 42);
   }
+}
+
+TEST_F(AsyncActivityTest, TheTypeScriptClientDecodesAFailureCppEncoded) {
+  auto s = start();
+  ApplicationFailure failure("encoded by C++",
+                             {.type = "CppError", .non_retryable = true,
+                              .details = converter::to_payloads(std::string("cpp-detail"))});
+  client_->activity().fail(s.id, failure).get();
+  EXPECT_THROW(s.handle.result<json>().get(), WorkflowFailedError);
+  // The official TypeScript client reads the same failure from the server.
+  const std::string cmd = "TEMPORAL_ADDRESS=" + testing::shared_test_server_address() + " node " +
+                          TEMPORAL_CPP_SOURCE_DIR + "/tests/interop/ts/lib/client.js result " +
+                          s.handle.workflow_id() + " 2>/dev/null";
+  FILE* f = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  std::string out;
+  char buf[4096];
+  while (size_t n = std::fread(buf, 1, sizeof(buf), f)) out.append(buf, n);
+  ::pclose(f);
+  auto j = json::parse(out);
+  EXPECT_EQ(j["status"], "failed") << out;
+  const std::string dump = j.dump();
+  EXPECT_NE(dump.find("\"CppError\""), std::string::npos) << out;
+  EXPECT_NE(dump.find("encoded by C++"), std::string::npos) << out;
+  EXPECT_NE(dump.find("\"cpp-detail\""), std::string::npos) << out;
 }
 
 TEST_F(AsyncActivityTest, FailByTaskTokenWithAnyExceptionFailsTheWorkflow) {
