@@ -58,6 +58,7 @@ TEST_F(WorkflowClientInterop, StartGivesIdsAndAHandleFromAnotherClientSeesTheSam
   auto handle = client_->workflow().start("signalsAndQueries", o).get();
   EXPECT_EQ(handle.workflow_id().size(), 36u);
   EXPECT_FALSE(handle.first_execution_run_id().empty());
+  EXPECT_EQ(handle.run_id(), handle.first_execution_run_id());
 
   // As if in another process: a new connection and a handle by workflow id only.
   Client other(Connection::connect({.address = testing::shared_test_server_address()}));

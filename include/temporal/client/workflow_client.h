@@ -198,8 +198,9 @@ class WorkflowHandle {
 
   const Client& client() const { return client_; }
   const std::string& workflow_id() const { return workflow_id_; }
-  /// The run this handle was created for ("" means the latest run).
-  const std::string& run_id() const { return run_id_; }
+  /// The run this handle was created for, or the run start() started ("" for a handle by workflow
+  /// id only). A handle from start() still signals, queries and describes the latest run.
+  const std::string& run_id() const { return run_id_.empty() ? result_run_id_ : run_id_; }
   /// The first run of the chain started by start(); cancel and terminate stay within it.
   const std::string& first_execution_run_id() const { return first_execution_run_id_; }
 
