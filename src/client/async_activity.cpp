@@ -37,7 +37,7 @@ void validate(const Target& t) {
     return;
   }
   detail::validate_identifier(t.id->workflow_id, "activity_id.workflow_id", true);
-  detail::validate_identifier(t.id->run_id, "activity_id.run_id", false);
+  detail::validate_run_id(t.id->run_id, "activity_id.run_id");
   detail::validate_identifier(t.id->activity_id, "activity_id.activity_id", true);
 }
 

@@ -1,6 +1,8 @@
+#include <cctype>
 #include <ctime>
 #include <iomanip>
 #include <sstream>
+#include <string_view>
 
 #include "client/client_core.h"
 #include "common/uuid.h"
@@ -163,6 +165,32 @@ void validate_identifier(const std::string& value, const std::string& field, boo
   if (!temporal::detail::is_valid_utf8(value)) {
     throw InvalidArgumentError(field, field + " is not valid UTF-8");
   }
+}
+
+namespace {
+// The forms the server's uuid.Parse accepts: 8-4-4-4-12 hex digits, optionally in braces or after
+// "urn:uuid:", or 32 hex digits without dashes.
+bool is_uuid(std::string_view s) {
+  if (s.size() == 45 && s.substr(0, 9) == "urn:uuid:") s.remove_prefix(9);
+  if (s.size() == 38 && s.front() == '{' && s.back() == '}') s = s.substr(1, 36);
+  const bool dashed = s.size() == 36;
+  if (!dashed && s.size() != 32) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (dashed && (i == 8 || i == 13 || i == 18 || i == 23)) {
+      if (s[i] != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+}  // namespace
+
+void validate_run_id(const std::string& value, const std::string& field) {
+  if (value.empty() || is_uuid(value)) return;
+  throw InvalidArgumentError(field, field + " '" + value +
+                                        "' is not a valid run id: run ids are UUIDs, as start() and describe() "
+                                        "return them; leave it empty for the latest run");
 }
 
 void validate_duration(const std::optional<std::chrono::milliseconds>& d, const std::string& field, bool allow_zero) {

@@ -53,6 +53,9 @@ void encode_headers(const Headers& headers, ::temporal::api::common::v1::Header*
 /// Throws InvalidArgumentError naming the field, before any RPC.
 void validate_retry_policy(const RetryPolicy& p, const std::string& field);
 void validate_identifier(const std::string& value, const std::string& field, bool required, size_t max_len = 1000);
+/// A run id is a UUID (the server rejects anything else with a bare "Invalid RunId."); empty means
+/// none and passes.
+void validate_run_id(const std::string& value, const std::string& field);
 void validate_duration(const std::optional<std::chrono::milliseconds>& d, const std::string& field, bool allow_zero);
 
 }  // namespace temporal::client::detail

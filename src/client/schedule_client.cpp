@@ -71,8 +71,11 @@ std::string field_of(const std::string& m) {
   return "schedule";
 }
 
+// `sent`, when given, is the spec of the rejected request: the server compiles cron strings into
+// calendars and reports their errors as calendar errors ("Minute is not in range [0-59]"), so a
+// spec made only of cron strings puts the blame on them and the message quotes them.
 [[noreturn]] void throw_schedule_status(const ClientCore& core, const rpc::Status& s, const std::string& operation,
-                                        const std::string& id) {
+                                        const std::string& id, const ScheduleSpec* sent = nullptr) {
   const int code = static_cast<int>(s.code);
   const std::string op = operation + " '" + id + "' failed: ";
   if (!is_namespace_not_found(s)) {
@@ -88,7 +91,16 @@ std::string field_of(const std::string& m) {
             s.message);
       case grpc::StatusCode::INVALID_ARGUMENT: {
         std::string field = field_of(s.message);
-        throw InvalidScheduleError(id, field, code, op + "the server rejected " + field + ": " + s.message, s.message);
+        std::string quoted;
+        if (sent && !sent->cron_strings.empty() &&
+            (field == "spec.cron_strings" ||
+             (sent->calendars.empty() && (field == "spec" || field == "spec.calendars")))) {
+          field = "spec.cron_strings";
+          for (const auto& c : sent->cron_strings) quoted += (quoted.empty() ? "'" : ", '") + c + "'";
+          quoted = " [" + quoted + "]";
+        }
+        throw InvalidScheduleError(id, field, code, op + "the server rejected " + field + quoted + ": " + s.message,
+                                   s.message);
       }
       default: break;
     }
@@ -540,7 +552,7 @@ Task<ScheduleHandle> create_impl(Client client, std::string id, ScheduleOptions 
   if (!o.search_attributes.empty()) detail::encode_search_attributes(o.search_attributes, req.mutable_search_attributes());
   auto opts = core->rpc_options();
   auto r = co_await rpc::CreateSchedule(core->channel(), std::move(req), std::move(opts));
-  if (!r.ok()) throw_schedule_status(*core, r.status, "create schedule", id);
+  if (!r.ok()) throw_schedule_status(*core, r.status, "create schedule", id, &o.spec);
   co_return ScheduleHandle(client, id);
 }
 
@@ -579,7 +591,7 @@ Task<void> send_update(CorePtr core, std::string id, ScheduleUpdate u, ScheduleD
                                       s.message + "); describe it again and retry",
                                   s.message);
     }
-    throw_schedule_status(*core, s, "update schedule", id);
+    throw_schedule_status(*core, s, "update schedule", id, &u.schedule.spec);
   }
   if (!changes_anything(sent, base.schedule)) co_return;
 

@@ -228,6 +228,7 @@ CloseOutcome interpret_close_event(const ClientCore& core, const apihistory::His
 }
 
 Task<converter::Payload> wait_result(CorePtr core, std::string workflow_id, std::string run_id, ResultOptions o) {
+  detail::validate_run_id(run_id, "run_id");
   using Clock = std::chrono::steady_clock;
   const auto deadline = o.timeout ? Clock::now() + *o.timeout : Clock::time_point::max();
   const std::chrono::milliseconds kLongPoll(65000);
@@ -279,6 +280,7 @@ Task<converter::Payload> wait_result(CorePtr core, std::string workflow_id, std:
 }
 
 Task<std::optional<converter::Payload>> try_result_impl(CorePtr core, std::string workflow_id, std::string run_id) {
+  detail::validate_run_id(run_id, "run_id");
   for (;;) {
     // The server long-polls a close-event history read of an open run even without
     // wait_new_event, so ask for the status first.
@@ -325,6 +327,7 @@ Task<void> do_signal(CorePtr core, ClientCall& call, converter::Payloads args) {
 Task<void> signal_impl(CorePtr core, std::string workflow_id, std::string run_id, std::string name,
                        converter::Payloads args) {
   detail::validate_identifier(name, "signal_name", true);
+  detail::validate_run_id(run_id, "run_id");
   ClientCall call;
   call.operation = "SignalWorkflow";
   call.workflow_id = std::move(workflow_id);
@@ -381,6 +384,7 @@ Task<void> do_query(CorePtr core, ClientCall& call, converter::Payloads args, Qu
 Task<converter::Payload> query_impl(CorePtr core, std::string workflow_id, std::string run_id, std::string name,
                                     converter::Payloads args, QueryRejectCondition condition) {
   detail::validate_identifier(name, "query_type", true);
+  detail::validate_run_id(run_id, "run_id");
   ClientCall call;
   call.operation = "QueryWorkflow";
   call.workflow_id = std::move(workflow_id);
@@ -409,6 +413,8 @@ Task<void> do_cancel(CorePtr core, ClientCall& call, std::string first_run_id, s
 
 Task<void> cancel_impl(CorePtr core, std::string workflow_id, std::string run_id, std::string first_run_id,
                        std::string reason) {
+  detail::validate_run_id(run_id, "run_id");
+  detail::validate_run_id(first_run_id, "first_execution_run_id");
   ClientCall call;
   call.operation = "CancelWorkflow";
   call.workflow_id = std::move(workflow_id);
@@ -435,6 +441,8 @@ Task<void> do_terminate(CorePtr core, ClientCall& call, std::string first_run_id
 
 Task<void> terminate_impl(CorePtr core, std::string workflow_id, std::string run_id, std::string first_run_id,
                           std::string reason, converter::Payloads details) {
+  detail::validate_run_id(run_id, "run_id");
+  detail::validate_run_id(first_run_id, "first_execution_run_id");
   ClientCall call;
   call.operation = "TerminateWorkflow";
   call.workflow_id = std::move(workflow_id);
@@ -489,6 +497,7 @@ Task<void> do_describe(CorePtr core, ClientCall& call, WorkflowExecutionDescript
 }
 
 Task<WorkflowExecutionDescription> describe_impl(CorePtr core, std::string workflow_id, std::string run_id) {
+  detail::validate_run_id(run_id, "run_id");
   ClientCall call;
   call.operation = "DescribeWorkflow";
   call.workflow_id = std::move(workflow_id);
@@ -500,6 +509,7 @@ Task<WorkflowExecutionDescription> describe_impl(CorePtr core, std::string workf
 }
 
 Task<WorkflowHistory> read_history(CorePtr core, std::string workflow_id, std::string run_id) {
+  detail::validate_run_id(run_id, "run_id");
   apihistory::History all;
   std::string token;
   do {
@@ -583,6 +593,8 @@ Task<WorkflowUpdateHandle> start_update_impl(Client client, std::string workflow
                                              std::string first_run_id, std::string name, converter::Payloads args,
                                              UpdateOptions o) {
   detail::validate_identifier(name, "update_name", true);
+  detail::validate_run_id(run_id, "run_id");
+  detail::validate_run_id(first_run_id, "first_execution_run_id");
   if (o.wait_for_stage == WorkflowUpdateStage::kAdmitted) {
     throw InvalidArgumentError("wait_for_stage",
                                "wait_for_stage ADMITTED is not supported by the server; use ACCEPTED or COMPLETED");
@@ -614,6 +626,7 @@ Task<WorkflowUpdateHandle> start_update_impl(Client client, std::string workflow
 Task<converter::Payload> update_result_impl(CorePtr core, std::string workflow_id, std::string run_id,
                                             std::string update_id, std::optional<converter::Payload> known,
                                             std::shared_ptr<const FailureError> known_failure) {
+  detail::validate_run_id(run_id, "run_id");
   auto fail = [&](std::shared_ptr<const FailureError> f) {
     throw WorkflowUpdateFailedError("update '" + update_id + "' of workflow '" + workflow_id + "' failed: " + f->message(),
                                     workflow_id, run_id, update_id, f);
@@ -711,7 +724,7 @@ Task<WorkflowExecutionPage> read_list_page(CorePtr core, std::string query, std:
   req.set_next_page_token(token);
   req.set_page_size(page_size);
   auto r = co_await rpc::ListWorkflowExecutions(core->channel(), std::move(req), core->rpc_options());
-  auto resp = rpc::value_or_throw(std::move(r), core->error_context("list workflows"));
+  auto resp = rpc::value_or_throw(std::move(r), core->error_context("list workflows with query '" + query + "'"));
   WorkflowExecutionPage page;
   page.executions.reserve(resp.executions_size());
   for (const auto& e : resp.executions()) {
@@ -728,7 +741,7 @@ Task<WorkflowExecutionCount> read_count(CorePtr core, std::string query) {
   req.set_namespace_(core->namespace_name);
   req.set_query(query);
   auto r = co_await rpc::CountWorkflowExecutions(core->channel(), std::move(req), core->rpc_options());
-  auto resp = rpc::value_or_throw(std::move(r), core->error_context("count workflows"));
+  auto resp = rpc::value_or_throw(std::move(r), core->error_context("count workflows with query '" + query + "'"));
   WorkflowExecutionCount out;
   out.count = resp.count();
   for (const auto& g : resp.groups()) {

@@ -5,6 +5,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <coroutine>
@@ -15,6 +16,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "temporal/api/operatorservice/v1/service.grpc.pb.h"
@@ -43,6 +45,36 @@ struct Result {
   bool ok() const { return status.ok(); }
 };
 
+/// Cancels calls in flight (e.g. long polls at worker shutdown). Thread-safe.
+class CallCancellation {
+ public:
+  void cancel() {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    for (auto* c : contexts_) c->TryCancel();
+  }
+  bool cancelled() const {
+    std::lock_guard lock(mu_);
+    return cancelled_;
+  }
+  /// Registers a call; false if already cancelled.
+  bool add(grpc::ClientContext* c) {
+    std::lock_guard lock(mu_);
+    if (cancelled_) return false;
+    contexts_.push_back(c);
+    return true;
+  }
+  void remove(grpc::ClientContext* c) {
+    std::lock_guard lock(mu_);
+    contexts_.erase(std::remove(contexts_.begin(), contexts_.end(), c), contexts_.end());
+  }
+
+ private:
+  mutable std::mutex mu_;
+  bool cancelled_ = false;
+  std::vector<grpc::ClientContext*> contexts_;
+};
+
 /// Per-call settings.
 struct CallOptions {
   std::map<std::string, std::string> metadata;
@@ -54,6 +86,8 @@ struct CallOptions {
   bool retry = true;
   /// Stop retrying once this much time has passed since the call began.
   std::optional<std::chrono::milliseconds> retry_budget;
+  /// Cancels the call (status CANCELLED) when triggered.
+  std::shared_ptr<CallCancellation> cancellation;
 };
 
 /// Starts a callback-API unary call and resumes the awaiting coroutine with its status.
@@ -132,10 +166,14 @@ Task<Result<Resp>> Channel::unary(const char* method, Req req, CallOptions opts,
     }
     grpc::ClientContext ctx;
     prepare(ctx, opts);
+    if (opts.cancellation && !opts.cancellation->add(&ctx)) {
+      co_return Result<Resp>{Status{grpc::StatusCode::CANCELLED, std::string(method) + " cancelled", {}}, Resp{}};
+    }
     Resp resp;
     grpc::Status st = co_await CallAwaiter([&](std::function<void(grpc::Status)> done) {
       start(&ctx, &req, &resp, std::move(done));
     });
+    if (opts.cancellation) opts.cancellation->remove(&ctx);
     if (st.ok()) co_return Result<Resp>{Status{}, std::move(resp)};
     std::optional<std::chrono::milliseconds> delay;
     if (opts.retry) delay = retry_delay(st, attempt);

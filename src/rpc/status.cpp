@@ -107,6 +107,12 @@ std::string describe_status(const Status& status, const std::string& address) {
            "it requires a client certificate that was not sent or is not trusted (mTLS): set tls.client_cert and "
            "tls.client_private_key to a certificate its CA trusts (gRPC: " + m + ")";
   }
+  // gRPC's own size check, on either side: retrying sends the same bytes again, so say what to change.
+  if (status.code == grpc::StatusCode::RESOURCE_EXHAUSTED && contains(m, "larger than max")) {
+    return "a message of this call is larger than the gRPC size limit (ConnectionOptions.max_message_bytes on "
+           "this side, 128 MiB by default; the server has its own); send less data per call, or large data by "
+           "reference (gRPC: " + m + ")";
+  }
   if (status.code == grpc::StatusCode::UNAUTHENTICATED) {
     return "the server at " + where + " rejected the credentials: check the API key or client certificate (gRPC: " +
            m + ")";
@@ -144,10 +150,30 @@ void throw_status(const Status& status, const ErrorContext& ctx) {
     }
   }
   if (status.code == grpc::StatusCode::NOT_FOUND && !ctx.workflow_id.empty()) {
+    // A signal, cancel or update of a closed run: the workflow exists but takes no more input. Kept
+    // a WorkflowNotFoundError (as the Go and TypeScript SDKs report it) with a message that says so.
+    if (contains(status.message, "already completed") || contains(status.message, "already finished")) {
+      throw WorkflowNotFoundError(op + " failed: workflow '" + ctx.workflow_id + "'" +
+                                      (ctx.run_id.empty() ? std::string() : " run '" + ctx.run_id + "'") +
+                                      " is already closed (completed, failed, canceled, terminated or timed out), so "
+                                      "it takes no signals, cancellations or updates; query or describe it instead (" +
+                                      status.message + ")",
+                                  ctx.workflow_id, ctx.run_id, code, status.details);
+    }
     throw WorkflowNotFoundError(op + " failed: workflow '" + ctx.workflow_id + "'" +
                                     (ctx.run_id.empty() ? std::string() : " run '" + ctx.run_id + "'") +
                                     " not found in namespace '" + ctx.namespace_name + "' (" + status.message + ")",
                                 ctx.workflow_id, ctx.run_id, code, status.details);
+  }
+  // The server's per-payload limit (dynamic config limit.blobSize.error, 2 MiB by default), which it
+  // reports only as "Blob data size exceeds limit.".
+  if (status.code == grpc::StatusCode::INVALID_ARGUMENT &&
+      (contains(status.message, "size exceeds limit") || contains(status.message, "exceeds size limit"))) {
+    throw RpcError(code,
+                   op + " failed: a payload (an argument, memo, header or details) is larger than the server's blob "
+                        "size limit (dynamic config limit.blobSize.error, 2 MiB by default); pass large data by "
+                        "reference instead (server: " + status.message + ")",
+                   status.message, status.details);
   }
   throw RpcError(code, op + " failed: " + describe_status(status, ctx.address), status.message, status.details);
 }

@@ -333,6 +333,13 @@ class WorkflowUpdateFailedError : public WorkflowExecutionError {
   std::shared_ptr<const FailureError> cause_;
 };
 
+/// Workflow code did something different from what its history records (on replay): names the
+/// command the code produced and the event the history holds.
+class NondeterminismError : public TemporalError {
+ public:
+  using TemporalError::TemporalError;
+};
+
 /// A wait ran past the deadline the caller gave (for example result() with a timeout).
 /// The operation itself may still complete on the server.
 class DeadlineExceededError : public TemporalError {

@@ -3,6 +3,7 @@
 import {
   ActivityCancellationType,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   defineQuery,
@@ -186,4 +187,49 @@ export async function asyncCompletion(activityId: string): Promise<unknown> {
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
   return await asyncActivity();
+}
+
+/** Options of runActivity (milliseconds). */
+export interface RunActivityOptions {
+  startToCloseTimeoutMs?: number;
+  heartbeatTimeoutMs?: number;
+  maximumAttempts?: number;
+  /** Cancel the activity after this long; the workflow then returns 'cancelled'. */
+  cancelAfterMs?: number;
+}
+
+/**
+ * Runs the activity `activityType` with `args` on `taskQueue` (a worker of another SDK polls it)
+ * and returns its result. Cancellation waits for the activity to confirm it.
+ */
+export async function runActivity(
+  activityType: string,
+  taskQueue: string,
+  args: unknown[],
+  opts: RunActivityOptions = {}
+): Promise<unknown> {
+  const acts = proxyActivities<Record<string, (...a: unknown[]) => Promise<unknown>>>({
+    taskQueue,
+    startToCloseTimeout: opts.startToCloseTimeoutMs ?? 60_000,
+    heartbeatTimeout: opts.heartbeatTimeoutMs,
+    retry: opts.maximumAttempts === undefined ? undefined : { maximumAttempts: opts.maximumAttempts },
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  const cancelAfterMs = opts.cancelAfterMs;
+  if (cancelAfterMs === undefined) {
+    return await acts[activityType](...args);
+  }
+  const scope = new CancellationScope();
+  const result = scope.run(() => acts[activityType](...args));
+  void sleep(cancelAfterMs)
+    .then(() => scope.cancel())
+    .catch(() => undefined);
+  try {
+    return await result;
+  } catch (err) {
+    if (isCancellation(err)) {
+      return 'cancelled';
+    }
+    throw err;
+  }
 }

@@ -1,0 +1,117 @@
+// Worker: polls a task queue and runs the workflows and activities registered with it.
+//
+//   temporal::worker::Worker worker(client, {.task_queue = "tutorial"});
+//   worker.register_workflow("greet", greet);          // wf::Workflow<std::string> greet(std::string)
+//   worker.register_activity("compose", compose);      // std::string compose(std::string)
+//   worker.run();                                      // until shutdown() or a fatal error
+//
+// Register everything before start(). start/shutdown may be called from any thread; the
+// registration functions are not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <type_traits>
+
+#include "temporal/client/client.h"
+#include "temporal/common/function_traits.h"
+#include "temporal/converter/data_converter.h"
+#include "temporal/workflow/workflow.h"
+
+namespace temporal::worker {
+
+struct WorkerOptions {
+  std::string task_queue;
+  /// Workflow tasks processed at once.
+  int max_concurrent_workflow_tasks = 50;
+  /// Activities running at once (each on its own pool thread).
+  int max_concurrent_activities = 20;
+  int workflow_task_pollers = 2;
+  int activity_task_pollers = 2;
+  /// Workflow instances kept in memory between tasks (sticky execution); 0 disables the cache.
+  size_t max_cached_workflows = 1000;
+  std::chrono::milliseconds sticky_schedule_to_start_timeout{5000};
+  /// A workflow task whose code runs longer than this without yielding fails as a likely deadlock.
+  std::chrono::milliseconds deadlock_timeout{2000};
+  /// How long shutdown() lets running activities finish before cancelling them.
+  std::chrono::milliseconds graceful_shutdown_timeout{0};
+  /// Do not poll for activities (workflow-only worker).
+  bool no_activities = false;
+  std::string identity;
+};
+
+/// A registered workflow: decodes the input, runs the coroutine, encodes the result.
+using WorkflowFactory = std::function<workflow::Workflow<converter::Payload>(converter::Payloads)>;
+/// A registered activity: runs synchronously on a pool thread.
+using ActivityFunction = std::function<converter::Payload(const converter::Payloads&)>;
+
+namespace detail {
+template <class F>
+workflow::Workflow<converter::Payload> run_workflow(F fn, converter::Payloads input) {
+  auto args = workflow::detail::decode_for<F>(input);
+  using R = typename temporal::detail::FunctionTraits<F>::Result;
+  static_assert(workflow::detail::IsWorkflow<R>::value, "a workflow function must return workflow::Workflow<T>");
+  using V = typename workflow::detail::IsWorkflow<R>::Value;
+  if constexpr (std::is_void_v<V>) {
+    co_await std::apply(fn, std::move(args));
+    co_return converter::to_payload(nullptr);
+  } else {
+    V v = co_await std::apply(fn, std::move(args));
+    co_return converter::to_payload(v);
+  }
+}
+}  // namespace detail
+
+class Worker {
+ public:
+  Worker(client::Client client, WorkerOptions options);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  Worker& register_workflow_factory(std::string name, WorkflowFactory factory);
+  template <class F>
+  Worker& register_workflow(std::string name, F fn) {
+    return register_workflow_factory(std::move(name),
+                                     [fn](converter::Payloads input) { return detail::run_workflow(fn, std::move(input)); });
+  }
+
+  Worker& register_activity_function(std::string name, ActivityFunction fn);
+  template <class F>
+  Worker& register_activity(std::string name, F fn) {
+    return register_activity_function(std::move(name), [fn](const converter::Payloads& input) mutable {
+      auto args = workflow::detail::decode_for<F>(input);
+      using R = typename temporal::detail::FunctionTraits<F>::Result;
+      if constexpr (std::is_void_v<R>) {
+        std::apply(fn, std::move(args));
+        return converter::to_payload(nullptr);
+      } else {
+        return converter::to_payload(std::apply(fn, std::move(args)));
+      }
+    });
+  }
+
+  /// Starts polling on background threads and returns.
+  void start();
+  /// start(), then blocks until shutdown() completes or a fatal error (rethrown here).
+  void run();
+  /// Stops polling, lets running tasks finish (activities up to graceful_shutdown_timeout, then
+  /// cancelled), tells the server (ShutdownWorker) and joins the threads. Idempotent.
+  void shutdown();
+  /// The error that stopped the worker, if any (e.g. the namespace does not exist).
+  std::exception_ptr fatal_error() const;
+
+  const WorkerOptions& options() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace temporal::worker
