@@ -90,8 +90,12 @@ Channel::Channel(client::ConnectionOptions options) : options_(std::move(options
   // gRPC's default reconnect backoff grows to two minutes; a restarted server must be found
   // again within our own retry window.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  // Despite its name, this is the least time gRPC gives one connection attempt (TCP, TLS and the
+  // HTTP/2 settings exchange), not a backoff. Keep gRPC's 20 s: at 100 ms a link with more than
+  // ~100 ms round trip abandoned its handshakes and failed calls with UNAVAILABLE until the backoff
+  // grew. A connect that hangs is bounded by each call's own deadline anyway.
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20000);
   args.SetString(GRPC_ARG_PRIMARY_USER_AGENT_STRING, std::string("temporal-cpp/") + kVersion);
 
   const bool want_tls = !options_.tls_disabled && (options_.tls.has_value() || !options_.api_key.empty() ||

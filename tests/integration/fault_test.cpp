@@ -117,7 +117,7 @@ class Load {
         } else {
           c.kind = Call::Kind::kSignal;
           const int n = next_signal_.fetch_add(1);
-          c.payload = "sig-" + std::to_string(n);
+          c.payload = prefix_ + "-sig-" + std::to_string(n);
           c.workflow_id = targets_[static_cast<size_t>(n) % targets_.size()];
           client_.workflow().get_handle(c.workflow_id).signal(kSignalName, c.payload).get();
         }
@@ -197,12 +197,13 @@ struct Summary {
   milliseconds max_took{0};
   int slow_calls = 0;  // > 1 s: they waited through an outage
   std::map<std::string, int> errors;  // error kind -> count
+  std::map<std::string, std::string> examples;  // error kind -> one message
   std::string to_string() const {
     std::ostringstream o;
     o << "starts ok=" << starts_ok << " failed=" << starts_failed << "; signals ok=" << signals_ok
       << " failed=" << signals_failed << "; failed but applied=" << failed_but_applied
       << "; max call=" << max_took.count() << " ms; calls over 1 s=" << slow_calls;
-    for (const auto& [k, n] : errors) o << "\n  " << n << " x " << k;
+    for (const auto& [k, n] : errors) o << "\n    " << n << " x " << k << ", e.g. " << examples.at(k);
     return o.str();
   }
 };
@@ -227,6 +228,7 @@ Summary verify(const Client& client, const std::vector<Call>& calls, const std::
     if (contains(c.message, "cannot reach the Temporal server")) kind += " (cannot reach)";
     if (contains(c.message, "ran past its deadline")) kind += " (deadline)";
     s.errors[kind]++;
+    s.examples[kind] = c.message + " [after " + std::to_string(c.took.count()) + " ms]";
     EXPECT_EQ(c.error_type, "RpcError") << c.workflow_id << ": " << c.message;
     EXPECT_TRUE(c.code == 14 || c.code == 4) << c.code << ": " << c.message;
     EXPECT_TRUE(contains(c.message, "cannot reach the Temporal server") || contains(c.message, "ran past its deadline") ||
@@ -306,8 +308,12 @@ void expect_terminated(std::future<std::string>& waiter, const std::string& reas
 
 TEST(Fault, ServerKilledUnderLoadLosesAndDuplicatesNothing) {
   auto server = testing::DevServer::start({.db_filename = temp_db()});
-  const ConnectionOptions load_options{.address = server->address(), .rpc_timeout = 5s};
-  Client load_client(Connection::connect(load_options));
+  // Two loads: one whose retries outlast the outage, one whose retry window is shorter than it, so
+  // that some of its calls fail (and must fail cleanly).
+  const ConnectionOptions patient{.address = server->address(), .rpc_timeout = 5s};
+  const ConnectionOptions impatient{.address = server->address(),
+                                    .rpc_timeout = 5s,
+                                    .retry = {.initial_interval = 50ms, .max_interval = 200ms, .max_attempts = 4}};
   Client client(Connection::connect({.address = server->address()}));
   const std::string queue = "fault-kill-q";
   const auto targets = start_targets(client, "fault-kill", queue, 8);
@@ -323,27 +329,96 @@ TEST(Fault, ServerKilledUnderLoadLosesAndDuplicatesNothing) {
     waiters.push_back(std::async(std::launch::async, [h = waited.back()] { return h.result<std::string>().get(); }));
   }
 
-  Load load(load_client, "fault-kill", queue, targets, 8);
-  load.start();
+  Load patient_load(Client(Connection::connect(patient)), "fault-kill-p", queue, targets, 6);
+  Load impatient_load(Client(Connection::connect(impatient)), "fault-kill-i", queue, targets, 2);
+  patient_load.start();
+  impatient_load.start();
   std::this_thread::sleep_for(3s);
   server->kill();
+  const auto killed = Clock::now();
   std::this_thread::sleep_for(1s);
-  const auto restarting = Clock::now();
   server->restart();
-  const auto restart_took = since(restarting);
+  const auto outage = since(killed);
   std::this_thread::sleep_for(3s);
-  load.stop();
+  patient_load.stop();
+  impatient_load.stop();
 
   for (auto& h : waited) h.terminate("terminated after restart").get();
   for (auto& w : waiters) expect_terminated(w, "terminated after restart", 30s);
-  const auto calls = load.calls();
-  auto summary = verify(client, calls, targets, queue, worst_case_call(load_options, load_options.rpc_timeout));
-  std::cout << "[fault] kill under load: restart took " << restart_took.count() << " ms; " << summary.to_string()
-            << std::endl;
-  EXPECT_GT(summary.starts_ok, 50);
-  EXPECT_GT(summary.signals_ok, 50);
+
+  const auto p_calls = patient_load.calls();
+  const auto i_calls = impatient_load.calls();
+  auto p = verify(client, p_calls, targets, queue, worst_case_call(patient, patient.rpc_timeout));
+  auto i = verify(client, i_calls, targets, queue, worst_case_call(impatient, impatient.rpc_timeout));
+  std::cout << "[fault] kill under load: outage " << outage.count() << " ms (kill to answering again)\n"
+            << "  patient client (default retries): " << p.to_string() << "\n"
+            << "  impatient client (4 attempts, ~0.5 s): " << i.to_string() << std::endl;
+  EXPECT_GT(p.starts_ok, 50);
+  EXPECT_GT(p.signals_ok, 50);
   // Calls in flight during the outage waited for the server and then went through.
-  EXPECT_GT(summary.slow_calls, 0);
+  EXPECT_GT(p.slow_calls, 0);
+  EXPECT_EQ(p.starts_failed + p.signals_failed, 0) << "the outage was shorter than the default retry window";
+  EXPECT_GT(i.starts_failed + i.signals_failed, 0) << "the impatient client should have given up during the outage";
+}
+
+// The server acts on a call but its answer never arrives: the client retries with the same request
+// id and must get the original outcome (the same run, not WorkflowAlreadyStartedError; one signal,
+// not two), also when the server restarted in between and knows the request id only from its
+// database.
+TEST(Fault, ALostResponseIsRetriedWithTheSameRequestId) {
+  auto server = testing::DevServer::start({.db_filename = temp_db()});
+  auto proxy = DropProxy::start({.upstream = server->address()});
+  Client proxied(Connection::connect(
+      {.address = proxy->address(), .retry = {.max_interval = 2000ms, .max_attempts = 30}}));
+  Client direct(Connection::connect({.address = server->address()}));
+  const std::string queue = "fault-lost-q";
+  const std::string target = start_targets(direct, "fault-lost", queue, 1)[0];
+
+  for (bool restart : {false, true}) {
+    const std::string tag = restart ? "across-restart" : "plain";
+    SCOPED_TRACE(tag);
+    proxy->hold_responses(true);
+    WorkflowOptions o;
+    o.task_queue = queue;
+    o.workflow_id = "fault-lost-" + tag;
+    const std::string payload = "lost-" + tag;
+    auto start = std::async(std::launch::async, [&proxied, o] { return proxied.workflow().start(kWorkflowType, o).get(); });
+    auto signal = std::async(std::launch::async, [&proxied, &target, payload] {
+      proxied.workflow().get_handle(target).signal(kSignalName, payload).get();
+    });
+    // Wait until the server has done both.
+    std::string applied_run;
+    bool signaled = false;
+    for (auto until = Clock::now() + 20s; (applied_run.empty() || !signaled) && Clock::now() < until;) {
+      if (applied_run.empty()) {
+        try {
+          applied_run = direct.workflow().get_handle(o.workflow_id).describe().get().run_id;
+        } catch (const WorkflowNotFoundError&) {
+        }
+      }
+      if (!signaled) signaled = signals_in_history(direct, target)[payload] == 1;
+      std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_FALSE(applied_run.empty()) << "the start never reached the server";
+    ASSERT_TRUE(signaled) << "the signal never reached the server";
+    ASSERT_EQ(start.wait_for(0s), std::future_status::timeout) << "the answer got through the proxy";
+    if (restart) {
+      server->kill();
+      server->restart();
+    }
+    proxy->reset_all();  // the answers are lost; the client retries
+    proxy->hold_responses(false);
+
+    const auto began = Clock::now();
+    ASSERT_EQ(start.wait_for(60s), std::future_status::ready);
+    WorkflowHandle h = start.get();  // a WorkflowAlreadyStartedError here would be the bug
+    signal.get();
+    std::cout << "[fault] lost response (" << tag << "): retried start and signal returned " << since(began).count()
+              << " ms after the connection was cut; run " << h.first_execution_run_id() << std::endl;
+    EXPECT_EQ(h.first_execution_run_id(), applied_run);
+    EXPECT_EQ(direct.workflow().count("WorkflowId = '" + o.workflow_id + "'").get().count, 1);
+    EXPECT_EQ(signals_in_history(direct, target)[payload], 1);
+  }
 }
 
 TEST(Fault, ConnectionsCutMidCallLoseAndDuplicateNothing) {

@@ -134,6 +134,7 @@ void DropProxy::forward() {
     std::lock_guard lock(mu_);
     drop_min_ = drop_max_ = 0;
     blackhole_ = false;
+    hold_responses_ = false;
     delay_ = std::chrono::milliseconds(0);
     ++generation_;
   }
@@ -171,6 +172,15 @@ void DropProxy::blackhole(bool on) {
   poke(wake_[1]);
 }
 
+void DropProxy::hold_responses(bool on) {
+  {
+    std::lock_guard lock(mu_);
+    hold_responses_ = on;
+    ++generation_;
+  }
+  poke(wake_[1]);
+}
+
 void DropProxy::reset_all() {
   {
     std::lock_guard lock(mu_);
@@ -190,6 +200,7 @@ void DropProxy::run() {
   std::list<Conn> conns;
   uint64_t seen_generation = kNoLimit;
   bool blackhole = false;
+  bool hold = false;
   std::chrono::milliseconds delay{0};
   std::vector<char> chunk(64 * 1024);
 
@@ -230,7 +241,7 @@ void DropProxy::run() {
   auto carry = [&](Conn& c, std::string& out, std::deque<Delayed>& later, int out_fd, const char* data, uint64_t n) {
     const bool over = c.budget != kNoLimit && c.forwarded + n > c.budget;
     const uint64_t take = over ? c.budget - c.forwarded : n;
-    if (delay.count() > 0 && !over) {
+    if ((delay.count() > 0 || !later.empty()) && !over) {  // keep the order behind bytes still delayed
       later.push_back(Delayed{Clock::now() + delay, std::string(data, static_cast<size_t>(take))});
       c.forwarded += take;
       std::lock_guard lock(mu_);
@@ -254,6 +265,7 @@ void DropProxy::run() {
       if (generation_ != seen_generation) {
         seen_generation = generation_;
         blackhole = blackhole_;
+        hold = hold_responses_;
         delay = delay_;
         for (auto& c : conns) c.budget = draw_budget(c.forwarded);
         reset = reset_requested_;
@@ -299,7 +311,7 @@ void DropProxy::run() {
       short ce = 0, ue = 0;
       if (!blackhole && c.upstream >= 0) {
         if (c.to_upstream.empty()) ce |= POLLIN;
-        if (c.to_client.empty()) ue |= POLLIN;
+        if (c.to_client.empty() && !hold) ue |= POLLIN;
         if (!c.to_client.empty()) ce |= POLLOUT;
         if (!c.to_upstream.empty()) ue |= POLLOUT;
       }
@@ -348,6 +360,10 @@ void DropProxy::run() {
       }
       if (blackhole) {
         if (re & POLLHUP) close_quietly(c);  // nothing is forwarded while blackholed
+        continue;
+      }
+      if (hold && !is_client && (re & POLLHUP)) {
+        cut(c);  // the upstream went away: what it said is lost, as a held answer should be
         continue;
       }
       if (re & POLLOUT) {

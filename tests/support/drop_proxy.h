@@ -62,6 +62,10 @@ class DropProxy {
   /// On: nothing is forwarded (open connections stall, new connections are accepted and held).
   /// Off: forwarding resumes, held connections are connected upstream.
   void blackhole(bool on);
+  /// On: bytes from upstream are held (not read), so requests reach the server but its answers do
+  /// not come back; with reset_all() afterwards, a response is lost after the server acted on it.
+  /// Off: answers flow again.
+  void hold_responses(bool on);
   /// Cut every open connection now (RST to both peers).
   void reset_all();
 
@@ -85,6 +89,7 @@ class DropProxy {
   // Guarded by mu_: the requested behaviour, bumped on every change so the loop re-applies it.
   uint64_t generation_ = 0;
   bool blackhole_ = false;
+  bool hold_responses_ = false;
   bool reset_requested_ = false;
   uint64_t drop_min_ = 0, drop_max_ = 0;  // 0/0: no drops
   std::chrono::milliseconds delay_{0};
