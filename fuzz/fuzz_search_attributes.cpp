@@ -5,7 +5,15 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include <google/protobuf/stubs/logging.h>
+
 #include "client/client_core.h"
+
+// protobuf logs every string field with invalid UTF-8 that it rejects: noise at fuzzing speed.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char*, int, const std::string&) {});
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   temporal::api::common::v1::SearchAttributes in;

@@ -12,6 +12,10 @@ build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
 cxx=${FUZZ_CXX:-clang++-14}
 targets=(fuzz_payload_decode fuzz_failure_convert fuzz_search_attributes)
 
+if ! command -v "$cxx" >/dev/null; then
+  echo "fuzz: $cxx not found; scripts/setup.sh installs clang-14 and libclang-rt-14-dev" >&2
+  exit 1
+fi
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root}
 export CCACHE_NOHASHDIR=1
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DTEMPORAL_SANITIZE=address,undefined \

@@ -241,11 +241,21 @@ Time parse_rfc3339(const std::string& s) {
   }
   int64_t offset_seconds = 0;
   if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    auto digit = [&](size_t i) { return i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); };
+    if (!digit(pos + 1) || !digit(pos + 2) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digit(pos + 4) ||
+        !digit(pos + 5)) {
+      throw DataConverterError("search attribute: cannot parse the UTC offset of datetime '" + s + "'");
+    }
     int sign = s[pos] == '+' ? 1 : -1;
-    int hh = std::stoi(s.substr(pos + 1, 2)), mm = std::stoi(s.substr(pos + 4, 2));
+    int hh = (s[pos + 1] - '0') * 10 + (s[pos + 2] - '0'), mm = (s[pos + 4] - '0') * 10 + (s[pos + 5] - '0');
     offset_seconds = sign * (hh * 3600 + mm * 60);
   }
   std::time_t secs = timegm(&tm) - offset_seconds;
+  // Time counts nanoseconds in 64 bits: years 1678 to 2261. Beyond, the conversion would overflow.
+  constexpr int64_t kMaxSeconds = std::chrono::duration_cast<std::chrono::seconds>(Time::duration::max()).count() - 1;
+  if (secs > kMaxSeconds || secs < -kMaxSeconds) {
+    throw DataConverterError("search attribute: datetime '" + s + "' is outside the range this SDK represents");
+  }
   return Time(std::chrono::duration_cast<Time::duration>(std::chrono::seconds(secs) + std::chrono::nanoseconds(nanos)));
 }
 }  // namespace
@@ -322,6 +332,10 @@ SearchAttributes decode_search_attributes(const apicommon::SearchAttributes& in)
     } else if (type == "Keyword") {
       v = SearchAttributeValue::keyword(j.get<std::string>());
     } else if (type == "Int") {
+      if (!converter::detail::json_number_fits<int64_t>(j)) {
+        throw DataConverterError("search attribute '" + name + "' (type Int) holds " + j.dump() +
+                                 ", which is not a 64-bit integer");
+      }
       v = SearchAttributeValue::integer(j.get<int64_t>());
     } else if (type == "Double") {
       v = SearchAttributeValue::floating(j.get<double>());
@@ -333,7 +347,7 @@ SearchAttributes decode_search_attributes(const apicommon::SearchAttributes& in)
       v = SearchAttributeValue::keyword_list(j.get<std::vector<std::string>>());
     } else if (j.is_string()) {
       v = SearchAttributeValue::keyword(j.get<std::string>());
-    } else if (j.is_number_integer()) {
+    } else if (j.is_number_integer() && converter::detail::json_number_fits<int64_t>(j)) {
       v = SearchAttributeValue::integer(j.get<int64_t>());
     } else if (j.is_number()) {
       v = SearchAttributeValue::floating(j.get<double>());

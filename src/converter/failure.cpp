@@ -2,6 +2,7 @@
 
 #include <cxxabi.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <typeinfo>
 
@@ -26,9 +27,24 @@ Payloads details_of(const DataConverter& dc, const apifailure::Failure& f, const
   return decode_from(dc, p);
 }
 
+// Causes converted below one failure. Protobuf's parser stops at 100 nested messages, so no chain
+// that arrives on the wire is cut; a deeper one built in memory would otherwise overflow the stack
+// (about 4 KiB a level under ASan), and so would destroying the resulting chain of exceptions.
+constexpr int kMaxCauseDepth = 100;
+
+std::shared_ptr<const FailureError> failure_from_proto_at(const DataConverter& dc, const apifailure::Failure& in,
+                                                          int depth);
+
 }  // namespace
 
 std::shared_ptr<const FailureError> failure_from_proto(const DataConverter& dc, const apifailure::Failure& in) {
+  return failure_from_proto_at(dc, in, 0);
+}
+
+namespace {
+
+std::shared_ptr<const FailureError> failure_from_proto_at(const DataConverter& dc, const apifailure::Failure& in,
+                                                          int depth) {
   std::string message = in.message();
   std::string stack = in.stack_trace();
   if (in.has_encoded_attributes()) {
@@ -44,7 +60,12 @@ std::shared_ptr<const FailureError> failure_from_proto(const DataConverter& dc, 
     }
   }
   std::shared_ptr<const FailureError> cause;
-  if (in.has_cause()) cause = failure_from_proto(dc, in.cause());
+  if (in.has_cause() && depth < kMaxCauseDepth) {
+    cause = failure_from_proto_at(dc, in.cause(), depth + 1);
+  } else if (in.has_cause()) {
+    cause = std::make_shared<FailureError>("cause chain truncated: deeper than " + std::to_string(kMaxCauseDepth) +
+                                           " failures");
+  }
 
   if (in.has_application_failure_info()) {
     const auto& a = in.application_failure_info();
@@ -53,8 +74,11 @@ std::shared_ptr<const FailureError> failure_from_proto(const DataConverter& dc, 
     info.non_retryable = a.non_retryable();
     info.details = details_of(dc, in, a.details());
     if (a.has_next_retry_delay()) {
-      info.next_retry_delay = std::chrono::milliseconds(a.next_retry_delay().seconds() * 1000 +
-                                                        a.next_retry_delay().nanos() / 1000000);
+      // google.protobuf.Duration allows +-315,576,000,000 s; clamp so that a value off that range
+      // cannot overflow the millisecond count.
+      constexpr int64_t kMaxSeconds = 315'576'000'000;
+      const int64_t secs = std::clamp<int64_t>(a.next_retry_delay().seconds(), -kMaxSeconds, kMaxSeconds);
+      info.next_retry_delay = std::chrono::milliseconds(secs * 1000 + a.next_retry_delay().nanos() / 1000000);
     }
     info.category = a.category() == 1 ? ApplicationErrorCategory::kBenign : ApplicationErrorCategory::kUnspecified;
     return std::make_shared<ApplicationFailure>(message, std::move(info), stack, cause);
@@ -95,6 +119,8 @@ std::shared_ptr<const FailureError> failure_from_proto(const DataConverter& dc, 
   // No info (or one this SDK does not know, e.g. nexus): keep message and cause.
   return std::make_shared<FailureError>(message, stack, cause);
 }
+
+}  // namespace
 
 void failure_to_proto(const DataConverter& dc, const FailureError& e, apifailure::Failure* out) {
   out->set_message(e.message());

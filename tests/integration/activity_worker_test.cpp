@@ -16,6 +16,7 @@
 
 #include "support/ts_worker.h"
 #include "temporal/activity/activity.h"
+#include "temporal/api/workflowservice/v1/request_response.pb.h"
 #include "temporal/client.h"
 #include "temporal/testing/dev_server.h"
 
@@ -95,6 +96,21 @@ class ActivityWorkerTest : public ::testing::Test {
       return e.shared_cause();
     }
     return nullptr;
+  }
+
+  // The first heartbeat detail (an int) of the workflow's pending activity, if any.
+  static std::optional<int> pending_heartbeat(const WorkflowHandle& handle) {
+    ::temporal::api::workflowservice::v1::DescribeWorkflowExecutionResponse resp;
+    if (!resp.ParseFromString(handle.describe().get().raw_response)) return std::nullopt;
+    for (const auto& a : resp.pending_activities()) {
+      if (a.heartbeat_details().payloads_size() == 0) continue;
+      const auto& p = a.heartbeat_details().payloads(0);
+      converter::Payload payload;
+      payload.data = p.data();
+      for (const auto& [k, v] : p.metadata()) payload.metadata[k] = v;
+      return converter::from_payload<int>(payload);
+    }
+    return std::nullopt;
   }
 
   static std::string* ts_queue_;
@@ -227,21 +243,30 @@ TEST_F(ActivityWorkerTest, HeartbeatDetailsReachTheNextAttempt) {
 
 TEST_F(ActivityWorkerTest, HeartbeatsAreThrottledAndTheLatestDetailsAreSent) {
   // Heartbeats every 50 ms with a 2 s heartbeat timeout (1.6 s throttle): the server sees the
-  // first details at once and the latest ones after the interval, and the activity does not time
-  // out although most heartbeats are coalesced.
+  // first details at once, then nothing new until the interval has passed, then the latest; and
+  // the activity does not time out although most heartbeats are coalesced.
   std::atomic<int> step{0};
   std::atomic<bool> stop{false};
+  std::promise<void> started;
   start_worker({{"ticker", activity_fn([&]() {
                    while (!stop) {
                      activity::heartbeat(++step);
+                     if (step == 1) started.set_value();
                      std::this_thread::sleep_for(50ms);
                    }
                    return step.load();
                  })}});
   auto handle = run("ticker", json::array(), {{"heartbeatTimeoutMs", 2000}, {"maximumAttempts", 1}});
-  std::this_thread::sleep_for(4500ms);  // longer than the heartbeat timeout
+  ASSERT_EQ(started.get_future().wait_for(20s), std::future_status::ready);
+  const auto t0 = Clock::now();
+  std::this_thread::sleep_for(700ms);
+  EXPECT_EQ(pending_heartbeat(handle).value_or(1), 1);  // the first one (if it has landed); later ones held back
+  std::this_thread::sleep_until(t0 + 2500ms);
+  const auto later = pending_heartbeat(handle);
+  EXPECT_GE(later.value_or(0), 20);  // the latest details at ~1.6 s
+  std::this_thread::sleep_until(t0 + 4500ms);  // well past the heartbeat timeout
   stop = true;
-  EXPECT_GE(handle.result<int>().get(), 40);
+  EXPECT_GE(handle.result<int>().get(), 60);
 }
 
 TEST_F(ActivityWorkerTest, CancellingTheActivityFromTheWorkflowSetsCancellationRequested) {
@@ -263,6 +288,34 @@ TEST_F(ActivityWorkerTest, CancellingTheActivityFromTheWorkflowSetsCancellationR
   EXPECT_EQ(handle.result<std::string>().get(), "cancelled");
   EXPECT_TRUE(saw_cancel.load());
   EXPECT_LT(Clock::now() - t0, 10s);
+}
+
+TEST_F(ActivityWorkerTest, AnActivityTheServerTimedOutSeesCancellationOnItsNextHeartbeat) {
+  // The server answers NOT_FOUND to a heartbeat of an activity it timed out: the activity is gone.
+  std::atomic<bool> saw_cancel{false};
+  std::atomic<int64_t> seen_after_ms{-1};
+  start_worker({{"overdue", activity_fn([&]() -> std::string {
+                   const auto t0 = Clock::now();
+                   while (Clock::now() - t0 < 20s) {
+                     activity::heartbeat(std::string("still here"));
+                     if (activity::cancellation_requested()) {
+                       saw_cancel = true;
+                       seen_after_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+                       throw CanceledFailure("gone");
+                     }
+                     std::this_thread::sleep_for(50ms);
+                   }
+                   return "never told";
+                 })}});
+  auto handle = run("overdue", json::array(),
+                    {{"startToCloseTimeoutMs", 1500}, {"heartbeatTimeoutMs", 1000}, {"maximumAttempts", 1}});
+  auto failure = failure_of(handle);
+  const auto* act = dynamic_cast<const ActivityFailure*>(failure.get());
+  ASSERT_NE(act, nullptr) << (failure ? failure->what() : "no failure");
+  EXPECT_NE(dynamic_cast<const TimeoutFailure*>(act->cause()), nullptr) << act->what();
+  ASSERT_TRUE(eventually([&] { return saw_cancel.load(); }, 10s));
+  EXPECT_GE(seen_after_ms.load(), 1500);
+  EXPECT_LT(seen_after_ms.load(), 5000);
 }
 
 TEST_F(ActivityWorkerTest, CompleteAsyncLeavesTheActivityToTheClient) {
@@ -352,6 +405,25 @@ TEST_F(ActivityWorkerTest, ShutdownCancelsARunningActivityAfterTheGracePeriod) {
   EXPECT_EQ(app->type(), "WorkerShutdown");
   EXPECT_FALSE(app->non_retryable());
   EXPECT_NE(dynamic_cast<const CanceledFailure*>(app->cause()), nullptr);
+}
+
+TEST_F(ActivityWorkerTest, ShutdownLetsARunningActivityFinishWithinTheGracePeriod) {
+  std::promise<void> started;
+  std::atomic<bool> saw_cancel{false};
+  start_worker({{"short", activity_fn([&]() {
+                   started.set_value();
+                   std::this_thread::sleep_for(700ms);
+                   saw_cancel = activity::cancellation_requested();
+                   return std::string("finished");
+                 })}},
+               {.graceful_shutdown_timeout = 5000ms});
+  auto handle = run("short", json::array(), {{"maximumAttempts", 1}});
+  ASSERT_EQ(started.get_future().wait_for(20s), std::future_status::ready);
+  const auto t0 = Clock::now();
+  worker_->shutdown();
+  EXPECT_LT(Clock::now() - t0, 3s);  // returns when the activity is done, not at the end of the grace
+  EXPECT_FALSE(saw_cancel.load());
+  EXPECT_EQ(handle.result<std::string>().get(), "finished");
 }
 
 TEST_F(ActivityWorkerTest, ShutdownOfAnIdleWorkerCancelsItsLongPolls) {

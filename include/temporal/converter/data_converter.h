@@ -10,6 +10,9 @@
 // Customize a type by specializing PayloadTraits<T> with static to_payload/from_payload.
 #pragma once
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,11 +40,38 @@ struct PayloadTraits {
 namespace detail {
 [[noreturn]] void throw_decode_error(const Payload& p, const char* wanted, const std::string& why);
 nlohmann::json payload_to_json(const Payload& p);  // json/plain, json/protobuf; binary/null -> null
+
+/// Whether the JSON number `j` converts to the arithmetic type T without overflow: nlohmann's get<T>()
+/// casts unchecked, and a float outside T's range is undefined behaviour. Not a number: true.
+template <class T>
+bool json_number_fits(const nlohmann::json& j) {
+  using L = std::numeric_limits<T>;
+  if constexpr (std::is_floating_point_v<T>) {
+    if (!j.is_number_float() || sizeof(T) >= sizeof(double)) return true;
+    const double d = j.template get<double>();
+    return !std::isfinite(d) || std::fabs(d) <= static_cast<double>(L::max());
+  } else {
+    if (j.is_number_unsigned()) return j.template get<uint64_t>() <= static_cast<uint64_t>(L::max());
+    if (j.is_number_integer()) {
+      const int64_t v = j.template get<int64_t>();
+      if (v < 0) return L::is_signed && v >= static_cast<int64_t>(L::min());
+      return static_cast<uint64_t>(v) <= static_cast<uint64_t>(L::max());
+    }
+    if (j.is_number_float()) {  // get<T>() truncates toward zero; NaN and infinities fail both tests
+      const double t = std::trunc(j.template get<double>());
+      return t >= (L::is_signed ? -std::ldexp(1.0, L::digits) : 0.0) && t < std::ldexp(1.0, L::digits);
+    }
+    return true;
+  }
+}
 }  // namespace detail
 
 template <class T, class Enable>
 T PayloadTraits<T, Enable>::from_payload(const Payload& p) {
   nlohmann::json j = detail::payload_to_json(p);
+  if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+    if (!detail::json_number_fits<T>(j)) detail::throw_decode_error(p, typeid(T).name(), j.dump() + " is out of range");
+  }
   try {
     return j.template get<T>();
   } catch (const nlohmann::json::exception& e) {

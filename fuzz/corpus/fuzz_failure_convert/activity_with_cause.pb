@@ -1,0 +1,5 @@
+
+activity failed"
+boom*
+ErrorZ"
+greet*10

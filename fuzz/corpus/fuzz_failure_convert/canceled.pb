@@ -1,0 +1,7 @@
+
+canceledtemporal-cpp:#
+!
+
+
+encoding
+json/plain"why"

@@ -1,0 +1,2 @@
+
+servertemporal-cppJ

@@ -1,0 +1,6 @@
+
+timeouttemporal-cpp2!
+
+
+encoding
+json/plain7

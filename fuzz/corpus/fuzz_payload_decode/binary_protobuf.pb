@@ -1,0 +1,6 @@
+
+7
+messageType(temporal.api.common.v1.WorkflowExecution
+
+encodingbinary/protobuf	
+wfrun

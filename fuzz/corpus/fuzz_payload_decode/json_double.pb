@@ -1,0 +1,4 @@
+
+
+encoding
+json/plain-2.5

@@ -1,0 +1,4 @@
+
+
+encoding
+json/plain	["a","b"]

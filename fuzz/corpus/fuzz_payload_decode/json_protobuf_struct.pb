@@ -1,0 +1,5 @@
+
+
+encodingjson/protobuf
+%
+messageTypegoogle.protobuf.Struct	{"k":[1]}

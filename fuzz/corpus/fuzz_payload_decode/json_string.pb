@@ -1,0 +1,5 @@
+
+
+encoding
+json/plain
+"Temporal"

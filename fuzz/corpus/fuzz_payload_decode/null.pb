@@ -1,0 +1,3 @@
+
+
+encodingbinary/null

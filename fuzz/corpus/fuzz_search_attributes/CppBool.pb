@@ -1,0 +1,8 @@
+
+7
+CppBool,
+
+encoding
+json/plain
+
+typeBooltrue

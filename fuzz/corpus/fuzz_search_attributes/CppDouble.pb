@@ -1,0 +1,8 @@
+
+;
+	CppDouble.
+
+encoding
+json/plain
+
+typeDouble1.25

@@ -1,0 +1,8 @@
+
+3
+CppInt)
+
+typeInt
+
+encoding
+json/plain-7

@@ -1,0 +1,9 @@
+
+?
+
+CppKeyword1
+
+typeKeyword
+
+encoding
+json/plain"gold"

@@ -1,0 +1,8 @@
+
+J
+CppKeywordList8
+
+typeKeywordList
+
+encoding
+json/plain	["a","b"]

@@ -1,0 +1,8 @@
+
+@
+CppText5
+
+encoding
+json/plain
+
+typeText"hello world"
