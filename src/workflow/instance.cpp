@@ -147,7 +147,10 @@ Instance& require_current(const char* what) {
   return *g_current;
 }
 
-void run_later(std::coroutine_handle<> h) { require_current("scheduler").schedule(h); }
+void run_later(std::coroutine_handle<> h) {
+  auto& inst = require_current("scheduler");
+  inst.schedule(h, inst.detached_depth > 0);  // stays in the scope it was started from
+}
 
 CurrentInstanceScope::CurrentInstanceScope(Instance* i) : previous(g_current) { g_current = i; }
 CurrentInstanceScope::~CurrentInstanceScope() { g_current = previous; }
@@ -237,6 +240,14 @@ TaskOutput Instance::process(const std::vector<const apihistory::HistoryEvent*>&
     if (o.message) out.messages.push_back(*o.message);
   }
   return out;
+}
+
+void Instance::require_all_commands_matched() const {
+  for (const auto& o : pending_) {
+    if (o.message) continue;  // update protocol messages are recorded as update events
+    throw NondeterminismError("workflow code produced " + describe_command(o.command) +
+                              " but the history ends without a matching event; did the code change?");
+  }
 }
 
 void Instance::on_event(const apihistory::HistoryEvent& e) {

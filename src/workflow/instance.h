@@ -81,6 +81,10 @@ class Instance {
   TaskOutput process(const std::vector<const apihistory::HistoryEvent*>& events, int64_t current_started_event_id,
                      const std::vector<apiprotocol::Message>& messages);
 
+  /// After replaying a history whose last workflow task was completed: throws NondeterminismError
+  /// if the code produced a command that the history does not record.
+  void require_all_commands_matched() const;
+
   /// Runs a query handler against the current state (read-only).
   converter::Payload query(const std::string& name, const converter::Payloads& args);
 

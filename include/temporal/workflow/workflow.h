@@ -268,6 +268,76 @@ template <class F, class V>
 void set_update_handler(std::string name, F handler, V validator);
 
 // ------------------------------------------------------------------------------------------------
+// Concurrency: several activities, timers or child coroutines at once
+//
+//   auto a = wf::execute_activity<std::string>("one", options);
+//   auto b = wf::execute_activity<std::string>("two", options);
+//   std::vector<wf::Workflow<std::string>> both;
+//   both.push_back(std::move(a));
+//   both.push_back(std::move(b));
+//   std::vector<std::string> results = co_await wf::when_all(std::move(both));
+//
+// The branches start in order (so their commands are produced in order) and run interleaved on
+// the workflow's scheduler; when_all resumes when every branch has finished and rethrows the
+// first failure by position.
+
+namespace detail {
+struct JoinState {
+  size_t remaining = 0;
+  std::coroutine_handle<> parent;
+};
+struct JoinAwaitable {
+  JoinState* state;
+  bool await_ready() const noexcept { return state->remaining == 0; }
+  void await_suspend(std::coroutine_handle<> h) const noexcept { state->parent = h; }
+  void await_resume() const noexcept {}
+};
+template <class T>
+using BranchSlot = std::optional<std::conditional_t<std::is_void_v<T>, std::monostate, T>>;
+template <class T>
+Workflow<void> join_branch(Workflow<T>* branch, BranchSlot<T>* out, std::exception_ptr* error,
+                           std::shared_ptr<JoinState> state) {
+  try {
+    if constexpr (std::is_void_v<T>) {
+      co_await *branch;
+      out->emplace();
+    } else {
+      out->emplace(co_await *branch);
+    }
+  } catch (...) {
+    *error = std::current_exception();
+  }
+  if (--state->remaining == 0 && state->parent) run_later(state->parent);
+}
+}  // namespace detail
+
+/// Runs the branches concurrently and returns their results in order (Workflow<void> when T is void).
+template <class T>
+Workflow<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> when_all(std::vector<Workflow<T>> branches) {
+  auto state = std::make_shared<detail::JoinState>();
+  state->remaining = branches.size();
+  std::vector<detail::BranchSlot<T>> results(branches.size());
+  std::vector<std::exception_ptr> errors(branches.size());
+  std::vector<Workflow<void>> runners;
+  runners.reserve(branches.size());
+  for (size_t i = 0; i < branches.size(); ++i) {
+    runners.push_back(detail::join_branch(&branches[i], &results[i], &errors[i], state));
+  }
+  for (auto& r : runners) detail::run_later(r.handle());
+  detail::JoinAwaitable join{state.get()};
+  co_await join;
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  if constexpr (!std::is_void_v<T>) {
+    std::vector<T> out;
+    out.reserve(results.size());
+    for (auto& r : results) out.push_back(std::move(*r));
+    co_return out;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
 // Cancellation
 
 /// True once cancellation of the workflow was requested.
