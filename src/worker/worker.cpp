@@ -88,8 +88,11 @@ void Worker::shutdown() {
     if (impl_->stopped) return;
     impl_->stopped = true;
   }
-  if (impl_->activity_worker) impl_->activity_worker->shutdown();
+  // Workflows first: ShutdownWorker makes the server send this worker's sticky work to the normal
+  // queue, so the workflow tasks that the finishing activities cause go to another worker at once
+  // instead of waiting out the sticky schedule-to-start timeout.
   if (impl_->workflow_worker) impl_->workflow_worker->shutdown();
+  if (impl_->activity_worker) impl_->activity_worker->shutdown();
   impl_->cv.notify_all();
 }
 

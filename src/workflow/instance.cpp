@@ -167,6 +167,7 @@ Instance::~Instance() {
   // locals in workflow code may consult it. They must not suspend or emit commands.
   CurrentInstanceScope scope(this);
   read_only_ = true;
+  tearing_down_ = true;
   owned_.clear();
   main_.reset();
 }
@@ -229,6 +230,7 @@ TaskOutput Instance::process(const std::vector<const apihistory::HistoryEvent*>&
       }
     }
     run_code();
+    reject_unhandled_updates();
   }
   // What is new since the last answer goes out now; it stays pending until its events arrive.
   TaskOutput out;
@@ -706,6 +708,7 @@ void Instance::deliver_signal(const std::string& name, Payloads args) {
 }
 
 void Instance::set_signal_handler(std::string name, std::function<void(const Payloads&)> h) {
+  if (tearing_down_) return;  // from a destructor while the run is evicted: nothing to register
   require_writable("set_signal_handler");
   signal_handlers_[name] = h;
   auto buffered = signal_buffer_.find(name);
@@ -716,11 +719,55 @@ void Instance::set_signal_handler(std::string name, std::function<void(const Pay
 }
 
 void Instance::set_query_handler(std::string name, std::function<Payload(const Payloads&)> h) {
+  if (tearing_down_) return;  // from a destructor while the run is evicted: nothing to register
+  require_writable("set_query_handler");
   query_handlers_[std::move(name)] = std::move(h);
 }
 
 void Instance::set_update_handler(std::string name, UpdateHandler h, UpdateValidator v) {
-  update_handlers_[std::move(name)] = UpdateEntry{std::move(h), std::move(v)};
+  if (tearing_down_) return;  // from a destructor while the run is evicted: nothing to register
+  require_writable("set_update_handler");
+  update_handlers_[name] = UpdateEntry{std::move(h), std::move(v)};
+  // Updates that arrived before their handler (for example with update-with-start, before the
+  // workflow's first line ran) are delivered now, in arrival order.
+  std::vector<BufferedUpdate> ready;
+  for (auto it = buffered_updates_.begin(); it != buffered_updates_.end();) {
+    if (it->request.input().name() == name) {
+      ready.push_back(std::move(*it));
+      it = buffered_updates_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto& u : ready) handle_update_request(u.request, u.message_id, u.sequencing_event_id, u.replay);
+}
+
+void Instance::reject_unhandled_updates() {
+  auto unhandled = std::move(buffered_updates_);
+  buffered_updates_.clear();
+  for (auto& u : unhandled) {
+    if (u.replay) {
+      throw NondeterminismError("update '" + u.request.input().name() + "' (id " + u.request.meta().update_id() +
+                                ") was accepted in history but the workflow code registered no handler for it; "
+                                "did the code change?");
+    }
+    std::string known;
+    for (const auto& [k, _] : update_handlers_) known += (known.empty() ? "" : ", ") + k;
+    reject_update(u.request, u.message_id, u.sequencing_event_id,
+                  std::make_exception_ptr(ApplicationFailure(
+                      "unknown update name '" + u.request.input().name() + "'; this workflow handles: [" + known + "]",
+                      ApplicationFailure::Info{.type = "UnknownUpdate", .non_retryable = true})));
+  }
+}
+
+void Instance::reject_update(const apiupdate::Request& req, const std::string& message_id, int64_t sequencing_event_id,
+                             std::exception_ptr error) {
+  apiupdate::Rejection r;
+  r.set_rejected_request_message_id(message_id);
+  r.set_rejected_request_sequencing_event_id(sequencing_event_id);
+  *r.mutable_rejected_request() = req;
+  converter::failure_to_proto(*dc_, error, r.mutable_failure());
+  emit_message(req.meta().update_id(), "/reject", r);
 }
 
 Payload Instance::query(const std::string& name, const Payloads& args) {
@@ -731,11 +778,17 @@ Payload Instance::query(const std::string& name, const Payloads& args) {
     for (const auto& [k, _] : query_handlers_) known += (known.empty() ? "" : ", ") + k;
     throw std::invalid_argument("unknown query type '" + name + "'; this workflow handles: [" + known + "]");
   }
+  // Read-only: no commands, no handler changes, and randomness drawn here is given back, so a
+  // query on a cached run cannot make its later values differ from a replay's.
   read_only_ = true;
   struct Restore {
-    bool* flag;
-    ~Restore() { *flag = false; }
-  } restore{&read_only_};
+    Instance* self;
+    std::mt19937_64 rng;
+    ~Restore() {
+      self->read_only_ = false;
+      self->rng_ = rng;
+    }
+  } restore{this, rng_};
   return it->second(args);
 }
 
@@ -745,27 +798,15 @@ void Instance::handle_update_request(const apiupdate::Request& req, const std::s
   const std::string& update_id = req.meta().update_id();
   const std::string& name = req.input().name();
   auto it = update_handlers_.find(name);
-  Payloads args = converter::decode_from(*dc_, req.input().args());
-  auto send_rejection = [&](std::exception_ptr e) {
-    apiupdate::Rejection r;
-    r.set_rejected_request_message_id(message_id);
-    r.set_rejected_request_sequencing_event_id(sequencing_event_id);
-    *r.mutable_rejected_request() = req;
-    converter::failure_to_proto(*dc_, e, r.mutable_failure());
-    emit_message(update_id, "/reject", r);
-  };
   if (it == update_handlers_.end()) {
-    if (!replay) {
-      std::string known;
-      for (const auto& [k, _] : update_handlers_) known += (known.empty() ? "" : ", ") + k;
-      send_rejection(std::make_exception_ptr(ApplicationFailure(
-          "unknown update name '" + name + "'; this workflow handles: [" + known + "]",
-          ApplicationFailure::Info{.type = "UnknownUpdate", .non_retryable = true})));
-    }
+    // No handler yet: kept until one is registered or the code of this task has run.
+    buffered_updates_.push_back(BufferedUpdate{req, message_id, sequencing_event_id, replay});
     return;
   }
+  Payloads args = converter::decode_from(*dc_, req.input().args());
   if (!replay && it->second.validator) {
     read_only_ = true;
+    const auto rng = rng_;  // like queries: randomness drawn by a validator is given back
     std::exception_ptr rejected;
     try {
       it->second.validator(args);
@@ -773,8 +814,9 @@ void Instance::handle_update_request(const apiupdate::Request& req, const std::s
       rejected = std::current_exception();
     }
     read_only_ = false;
+    rng_ = rng;
     if (rejected) {
-      send_rejection(rejected);
+      reject_update(req, message_id, sequencing_event_id, rejected);
       return;
     }
   }

@@ -132,6 +132,9 @@ class Instance {
   void deliver_signal(const std::string& name, converter::Payloads args);
   void handle_update_request(const apiupdate::Request& req, const std::string& message_id, int64_t sequencing_event_id,
                              bool replay);
+  void reject_unhandled_updates();
+  void reject_update(const apiupdate::Request& req, const std::string& message_id, int64_t sequencing_event_id,
+                     std::exception_ptr error);
   void emit(apicommand::Command c, std::shared_ptr<Waiter> w = nullptr);
   void emit_message(const std::string& update_id, const std::string& suffix, const google::protobuf::Message& body);
   std::string next_seq() { return std::to_string(++seq_); }
@@ -158,6 +161,13 @@ class Instance {
     UpdateValidator validator;
   };
   std::map<std::string, UpdateEntry> update_handlers_;
+  struct BufferedUpdate {
+    apiupdate::Request request;
+    std::string message_id;
+    int64_t sequencing_event_id = 0;
+    bool replay = false;
+  };
+  std::vector<BufferedUpdate> buffered_updates_;  ///< arrived before their handler was registered
   std::vector<std::shared_ptr<void>> owned_;
   std::vector<const apihistory::HistoryEvent*> lookahead_;
   int64_t last_event_id_ = 0;
@@ -166,6 +176,7 @@ class Instance {
   int batch_ = 0;        ///< run points processed so far
   bool in_run_ = false;  ///< code of the current run point is executing
   bool read_only_ = false;
+  bool tearing_down_ = false;  ///< the destructor is destroying the coroutine frames
   bool cancel_requested_ = false;
   uint64_t seq_ = 0;
   std::mt19937_64 rng_;

@@ -187,10 +187,10 @@ void spawn(Task<T> task, OnError on_error) {
   });
 }
 
-/// Awaits every task concurrently; returns their results in order, or rethrows the first
-/// exception (in task order) once all have finished.
+/// Awaits every task concurrently; returns their results in order (nothing for Task<void>), or
+/// rethrows the first exception (in task order) once all have finished.
 template <class T>
-Task<std::vector<T>> when_all(std::vector<Task<T>> tasks) {
+Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> when_all(std::vector<Task<T>> tasks) {
   struct State {
     std::vector<async_detail::ResultHolder<T>> results;
     std::atomic<size_t> remaining;
@@ -217,10 +217,14 @@ Task<std::vector<T>> when_all(std::vector<Task<T>> tasks) {
   };
   State state{std::vector<async_detail::ResultHolder<T>>(tasks.size()), tasks.size() + 1, {}};
   co_await Awaiter{&state, &tasks};
-  std::vector<T> out;
-  out.reserve(state.results.size());
-  for (auto& r : state.results) out.push_back(r.take());
-  co_return out;
+  if constexpr (std::is_void_v<T>) {
+    for (auto& r : state.results) r.take();
+  } else {
+    std::vector<T> out;
+    out.reserve(state.results.size());
+    for (auto& r : state.results) out.push_back(r.take());
+    co_return out;
+  }
 }
 
 }  // namespace temporal
