@@ -6,9 +6,16 @@
 //   node lib/client.js describe    <workflowId> [runId]
 //   node lib/client.js start       <workflowType> <taskQueue> <workflowId> <jsonArgsArray> [jsonOptions]
 //   node lib/client.js start-async <workflowType> <taskQueue> <workflowId> <jsonArgsArray> [jsonOptions]
+//   node lib/client.js execute     <workflowType> <taskQueue> <workflowId> <jsonArgsArray> [jsonOptions]
+//   node lib/client.js signal-with-start <workflowType> <taskQueue> <workflowId> <signalName> <jsonSignalArgs>
+//                                        [jsonArgsArray]
 //   node lib/client.js signal      <workflowId> <signalName> [jsonArgsArray]
 //   node lib/client.js query       <workflowId> <queryName>  [jsonArgsArray]
 //   node lib/client.js update      <workflowId> <updateName> [jsonArgsArray]
+//   node lib/client.js start-update  <workflowId> <updateName> [jsonArgsArray] [updateId]   (then awaits its result)
+//   node lib/client.js update-result <workflowId> <updateId>
+//   node lib/client.js update-with-start <workflowType> <taskQueue> <workflowId> <updateName> <jsonUpdateArgs>
+//                                        [jsonArgsArray]
 //   node lib/client.js cancel      <workflowId>
 //   node lib/client.js terminate   <workflowId> [reason]
 //   node lib/client.js worker      <taskQueue>
@@ -36,9 +43,11 @@ import {
   Connection,
   QueryNotRegisteredError,
   QueryRejectedError,
+  WithStartWorkflowOperation,
   WorkflowContinuedAsNewError,
   WorkflowFailedError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
   type WorkflowStartOptions,
 } from '@temporalio/client';
 import {
@@ -135,9 +144,14 @@ const USAGE = `usage:
   client.js describe    <workflowId> [runId]
   client.js start       <workflowType> <taskQueue> <workflowId> <jsonArgsArray> [jsonOptions]
   client.js start-async <workflowType> <taskQueue> <workflowId> <jsonArgsArray> [jsonOptions]
+  client.js execute     <workflowType> <taskQueue> <workflowId> <jsonArgsArray> [jsonOptions]
+  client.js signal-with-start <workflowType> <taskQueue> <workflowId> <signalName> <jsonSignalArgs> [jsonArgsArray]
   client.js signal      <workflowId> <signalName> [jsonArgsArray]
   client.js query       <workflowId> <queryName> [jsonArgsArray]
   client.js update      <workflowId> <updateName> [jsonArgsArray]
+  client.js start-update  <workflowId> <updateName> [jsonArgsArray] [updateId]
+  client.js update-result <workflowId> <updateId>
+  client.js update-with-start <workflowType> <taskQueue> <workflowId> <updateName> <jsonUpdateArgs> [jsonArgsArray]
   client.js cancel      <workflowId>
   client.js terminate   <workflowId> [reason]
   client.js worker      <taskQueue>`;
@@ -238,6 +252,23 @@ function need(args: string[], min: number, max: number): void {
   if (args.length < min || args.length > max) throw new UsageError('wrong number of arguments');
 }
 
+/** The outcome of a WorkflowFailedError as `result` prints it (without the terminate details). */
+function failedOutcome(err: WorkflowFailedError): Record<string, unknown> {
+  return { status: failedStatus(err.cause), error: errorToJson(err.cause ?? err) };
+}
+
+/** An update's result, or its failure (validator rejection or failing handler). */
+async function updateOutcome(run: () => Promise<unknown>): Promise<Record<string, unknown>> {
+  try {
+    return { status: 'ok', result: toJsonable(await run()) };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      return { status: 'failed', error: errorToJson(err.cause ?? err) };
+    }
+    throw err;
+  }
+}
+
 async function awaitResult(
   client: Client,
   workflowId: string,
@@ -250,7 +281,7 @@ async function awaitResult(
     return { status: 'completed', result: toJsonable(result) };
   } catch (err) {
     if (err instanceof WorkflowFailedError) {
-      const out: Record<string, unknown> = { status: failedStatus(err.cause), error: errorToJson(err.cause ?? err) };
+      const out = failedOutcome(err);
       if (err.cause instanceof TerminatedFailure) {
         // TerminatedFailure carries only the reason; the details are in the close event.
         const history = await handle.fetchHistory();
@@ -347,7 +378,35 @@ const commands: Record<string, { min: number; max: number; run: Command }> = {
     max: 5,
     run: async (client, [workflowType, taskQueue, workflowId, jsonArgs, jsonOptions]) => {
       const handle = await startWorkflow(client, workflowType, taskQueue, workflowId, jsonArgs, jsonOptions);
-      return { status: 'started', workflowId, runId: handle.firstExecutionRunId };
+      return { status: 'started', workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
+    },
+  },
+  execute: {
+    // WorkflowClient.execute (start, then the result), as opposed to `start` which starts and then
+    // awaits through a second handle.
+    min: 4,
+    max: 5,
+    run: async (client, [workflowType, taskQueue, workflowId, jsonArgs, jsonOptions]) => {
+      try {
+        const options = startOptions(taskQueue, workflowId, jsonArgs, jsonOptions);
+        const result = await client.workflow.execute(workflowType, options);
+        return { status: 'completed', result: toJsonable(result) };
+      } catch (err) {
+        if (err instanceof WorkflowFailedError) return failedOutcome(err);
+        throw err;
+      }
+    },
+  },
+  'signal-with-start': {
+    min: 5,
+    max: 6,
+    run: async (client, [workflowType, taskQueue, workflowId, signalName, jsonSignalArgs, jsonArgs]) => {
+      const handle = await client.workflow.signalWithStart(workflowType, {
+        ...startOptions(taskQueue, workflowId, jsonArgs ?? '', undefined),
+        signal: signalName,
+        signalArgs: parseJsonArray(jsonSignalArgs, 'jsonSignalArgs'),
+      });
+      return { status: 'ok', workflowId: handle.workflowId, signaledRunId: handle.signaledRunId };
     },
   },
   signal: {
@@ -382,18 +441,59 @@ const commands: Record<string, { min: number; max: number; run: Command }> = {
     max: 3,
     run: async (client, [workflowId, name, jsonArgs]) => {
       const args = parseJsonArray(jsonArgs, 'jsonArgsArray');
-      try {
-        const result = await client.workflow.getHandle(workflowId).executeUpdate(name, {
-          // eslint-disable-next-line @typescript-eslint/no-explicit-any
-          args: args as [any, ...any[]],
-        });
-        return { status: 'ok', result: toJsonable(result) };
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError) {
-          return { status: 'failed', error: errorToJson(err.cause ?? err) };
-        }
-        throw err;
-      }
+      return updateOutcome(() =>
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        client.workflow.getHandle(workflowId).executeUpdate(name, { args: args as [any, ...any[]] })
+      );
+    },
+  },
+  'start-update': {
+    // startUpdate returns once the workflow accepted the update or its validator rejected it;
+    // either way the SDK gives a handle, whose result() is the outcome. (A rejected update is not
+    // recorded: `update-result` in another process cannot find it.)
+    min: 2,
+    max: 4,
+    run: async (client, [workflowId, name, jsonArgs, updateId]) => {
+      const args = parseJsonArray(jsonArgs, 'jsonArgsArray');
+      const update = await client.workflow.getHandle(workflowId).startUpdate(name, {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        args: args as [any, ...any[]],
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+        updateId: updateId || undefined,
+      });
+      return {
+        status: 'started',
+        updateId: update.updateId,
+        workflowRunId: update.workflowRunId ?? null,
+        outcome: await updateOutcome(() => update.result()),
+      };
+    },
+  },
+  'update-result': {
+    min: 2,
+    max: 2,
+    run: (client, [workflowId, updateId]) =>
+      updateOutcome(() => client.workflow.getHandle(workflowId).getUpdateHandle(updateId).result()),
+  },
+  'update-with-start': {
+    // Starts the workflow unless it runs (USE_EXISTING) and sends the update in the same request.
+    min: 5,
+    max: 6,
+    run: async (client, [workflowType, taskQueue, workflowId, name, jsonUpdateArgs, jsonArgs]) => {
+      const startWorkflowOperation = new WithStartWorkflowOperation(workflowType, {
+        ...startOptions(taskQueue, workflowId, jsonArgs ?? '', undefined),
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      const outcome = await updateOutcome(() =>
+        client.workflow.executeUpdateWithStart(name, {
+          args: parseJsonArray(jsonUpdateArgs, 'jsonUpdateArgs'),
+          startWorkflowOperation,
+        })
+      );
+      const handle = await startWorkflowOperation.workflowHandle();
+      // The handle carries no run id: the run the update went to is the latest one.
+      const { runId } = await handle.describe();
+      return { ...outcome, workflowId: handle.workflowId, runId };
     },
   },
   cancel: {
@@ -428,14 +528,13 @@ function parseTypedSearchAttributes(spec: unknown): SearchAttributePair[] {
   });
 }
 
-async function startWorkflow(
-  client: Client,
-  workflowType: string,
+/** WorkflowStartOptions from the command line's JSON. */
+function startOptions(
   taskQueue: string,
   workflowId: string,
   jsonArgs: string,
   jsonOptions: string | undefined
-) {
+): WorkflowStartOptions {
   const args = parseJsonArray(jsonArgs, 'jsonArgsArray');
   // Extra options (memo, retry, cronSchedule, workflowExecutionTimeout, ...)
   // are passed through to WorkflowStartOptions as-is.
@@ -445,8 +544,18 @@ async function startWorkflow(
   if (extra.typedSearchAttributes !== undefined) {
     extra.typedSearchAttributes = parseTypedSearchAttributes(extra.typedSearchAttributes);
   }
-  const options = { ...extra, taskQueue, workflowId, args } as WorkflowStartOptions;
-  return client.workflow.start(workflowType, options);
+  return { ...extra, taskQueue, workflowId, args } as WorkflowStartOptions;
+}
+
+async function startWorkflow(
+  client: Client,
+  workflowType: string,
+  taskQueue: string,
+  workflowId: string,
+  jsonArgs: string,
+  jsonOptions: string | undefined
+) {
+  return client.workflow.start(workflowType, startOptions(taskQueue, workflowId, jsonArgs, jsonOptions));
 }
 
 /** Runs a worker for the interop workflows with this client's codecs until SIGTERM/SIGINT. */
