@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang-14, ASan + UBSan) in build-fuzz/ and runs each one for
-# SECONDS (default 60) on its seed corpus fuzz/corpus/<target>/:
+# SECONDS (default 60) on its seed corpus fuzz/corpus/<target>/ (fuzz_history_replay: tests/replay/histories/):
 #   scripts/fuzz.sh [SECONDS]
 # New inputs go to build-fuzz/fuzz/corpus/<target>/ and crashing ones to build-fuzz/fuzz/artifacts/;
 # reproduce a crash with build-fuzz/fuzz/<target> <file>. Fails if any target finds a crash.
@@ -10,7 +10,7 @@ root=$PWD
 seconds=${1:-60}
 build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
 cxx=${FUZZ_CXX:-clang++-14}
-targets=(fuzz_payload_decode fuzz_failure_convert fuzz_search_attributes)
+targets=(fuzz_payload_decode fuzz_failure_convert fuzz_search_attributes fuzz_history_replay)
 
 if ! command -v "$cxx" >/dev/null; then
   echo "fuzz: $cxx not found; scripts/setup.sh installs clang-14 and libclang-rt-14-dev" >&2
@@ -31,8 +31,11 @@ for t in "${targets[@]}"; do
   artifacts=$build_dir/fuzz/artifacts/$t
   mkdir -p "$corpus" "$artifacts"
   echo "fuzz: $t for ${seconds}s"
+  seeds=()
+  [[ -d fuzz/corpus/$t ]] && seeds+=("fuzz/corpus/$t")
+  [[ $t == fuzz_history_replay ]] && seeds+=(tests/replay/histories)  # the recorded histories
   if ! "$build_dir/fuzz/$t" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
-      -dict="fuzz/dict/$t.dict" -artifact_prefix="$artifacts/" "$corpus" "fuzz/corpus/$t" \
+      -dict="fuzz/dict/$t.dict" -artifact_prefix="$artifacts/" "$corpus" "${seeds[@]}" \
       >"$build_dir/fuzz/$t.log" 2>&1; then
     failed+=("$t")
     tail -n 60 "$build_dir/fuzz/$t.log"

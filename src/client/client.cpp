@@ -93,32 +93,6 @@ Task<void> run_intercepted(std::shared_ptr<const ClientCore> core, ClientCall& c
   return run_chain(std::move(core), 0, call, std::move(terminal));
 }
 
-void to_proto_duration(std::chrono::milliseconds d, google::protobuf::Duration* out) {
-  out->set_seconds(d.count() / 1000);
-  out->set_nanos(static_cast<int32_t>((d.count() % 1000) * 1000000));
-}
-
-std::chrono::milliseconds from_proto_duration(const google::protobuf::Duration& d) {
-  return std::chrono::milliseconds(d.seconds() * 1000 + d.nanos() / 1000000);
-}
-
-Time from_proto_time(const google::protobuf::Timestamp& t) {
-  return Time(std::chrono::duration_cast<Time::duration>(std::chrono::seconds(t.seconds()) +
-                                                         std::chrono::nanoseconds(t.nanos())));
-}
-
-void to_proto_time(Time t, google::protobuf::Timestamp* out) {
-  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-  int64_t s = ns / 1000000000;
-  int64_t rem = ns % 1000000000;
-  if (rem < 0) {
-    rem += 1000000000;
-    --s;
-  }
-  out->set_seconds(s);
-  out->set_nanos(static_cast<int32_t>(rem));
-}
-
 void validate_retry_policy(const RetryPolicy& p, const std::string& field) {
   if (p.initial_interval.count() <= 0) {
     throw InvalidArgumentError(field + ".initial_interval", field + ".initial_interval must be > 0");

@@ -10,6 +10,7 @@
 #include <google/protobuf/duration.pb.h>
 #include <google/protobuf/timestamp.pb.h>
 
+#include "converter/proto.h"
 #include "rpc/services.h"
 #include "rpc/status.h"
 #include "temporal/client/client.h"
@@ -38,10 +39,10 @@ Task<void> run_intercepted(std::shared_ptr<const ClientCore> core, ClientCall& c
                            std::function<Task<void>(ClientCall&)> terminal);
 
 // Wire conversions shared by the client files.
-void to_proto_duration(std::chrono::milliseconds d, google::protobuf::Duration* out);
-std::chrono::milliseconds from_proto_duration(const google::protobuf::Duration& d);
-Time from_proto_time(const google::protobuf::Timestamp& t);
-void to_proto_time(Time t, google::protobuf::Timestamp* out);
+using converter::from_proto_duration;
+using converter::from_proto_time;
+using converter::to_proto_duration;
+using converter::to_proto_time;
 void to_proto_retry_policy(const RetryPolicy& p, ::temporal::api::common::v1::RetryPolicy* out);
 RetryPolicy from_proto_retry_policy(const ::temporal::api::common::v1::RetryPolicy& p);
 void encode_search_attributes(const SearchAttributes& attrs, ::temporal::api::common::v1::SearchAttributes* out);

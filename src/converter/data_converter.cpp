@@ -1,3 +1,7 @@
+#include <cxxabi.h>
+
+#include <cstdlib>
+
 #include <google/protobuf/util/json_util.h>
 
 #include "converter/proto.h"
@@ -7,9 +11,23 @@ namespace temporal::converter {
 
 namespace detail {
 
+namespace {
+// typeid(T).name() as the C++ spelling ("int", "std::string"); other text as is.
+std::string readable_type(const char* wanted) {
+  int status = 0;
+  char* name = abi::__cxa_demangle(wanted, nullptr, nullptr, &status);
+  std::string out = (status == 0 && name) ? name : wanted;
+  std::free(name);
+  const std::string long_string = "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >";
+  for (size_t at; (at = out.find(long_string)) != std::string::npos;) out.replace(at, long_string.size(), "std::string");
+  return out;
+}
+}  // namespace
+
 void throw_decode_error(const Payload& p, const char* wanted, const std::string& why) {
   const std::string enc = p.encoding().empty() ? std::string("<none>") : p.encoding();
-  throw DataConverterError("cannot decode a payload with encoding '" + enc + "' into " + wanted + ": " + why);
+  throw DataConverterError("cannot decode a payload with encoding '" + enc + "' into " + readable_type(wanted) + ": " +
+                           why);
 }
 
 nlohmann::json payload_to_json(const Payload& p) {

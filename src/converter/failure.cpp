@@ -2,7 +2,6 @@
 
 #include <cxxabi.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <typeinfo>
 
@@ -74,11 +73,7 @@ std::shared_ptr<const FailureError> failure_from_proto_at(const DataConverter& d
     info.non_retryable = a.non_retryable();
     info.details = details_of(dc, in, a.details());
     if (a.has_next_retry_delay()) {
-      // google.protobuf.Duration allows +-315,576,000,000 s; clamp so that a value off that range
-      // cannot overflow the millisecond count.
-      constexpr int64_t kMaxSeconds = 315'576'000'000;
-      const int64_t secs = std::clamp<int64_t>(a.next_retry_delay().seconds(), -kMaxSeconds, kMaxSeconds);
-      info.next_retry_delay = std::chrono::milliseconds(secs * 1000 + a.next_retry_delay().nanos() / 1000000);
+      info.next_retry_delay = from_proto_duration(a.next_retry_delay());
     }
     info.category = a.category() == 1 ? ApplicationErrorCategory::kBenign : ApplicationErrorCategory::kUnspecified;
     return std::make_shared<ApplicationFailure>(message, std::move(info), stack, cause);
@@ -132,9 +127,7 @@ void failure_to_proto(const DataConverter& dc, const FailureError& e, apifailure
     info->set_non_retryable(a->non_retryable());
     if (!a->details().empty()) encode_to(dc, a->details(), info->mutable_details());
     if (a->next_retry_delay()) {
-      auto ms = a->next_retry_delay()->count();
-      info->mutable_next_retry_delay()->set_seconds(ms / 1000);
-      info->mutable_next_retry_delay()->set_nanos(static_cast<int32_t>((ms % 1000) * 1000000));
+      to_proto_duration(*a->next_retry_delay(), info->mutable_next_retry_delay());
     }
     if (a->category() == ApplicationErrorCategory::kBenign) {
       info->set_category(::temporal::api::enums::v1::APPLICATION_ERROR_CATEGORY_BENIGN);

@@ -1,8 +1,12 @@
 // Conversions between the SDK's converter types and the generated Temporal API messages.
 #pragma once
 
+#include <chrono>
 #include <exception>
 #include <memory>
+
+#include <google/protobuf/duration.pb.h>
+#include <google/protobuf/timestamp.pb.h>
 
 #include "temporal/api/common/v1/message.pb.h"
 #include "temporal/api/failure/v1/message.pb.h"
@@ -31,5 +35,12 @@ std::shared_ptr<const FailureError> failure_from_proto(const DataConverter& dc, 
 /// becomes an ApplicationFailure whose type is the exception's type name.
 void failure_to_proto(const DataConverter& dc, const std::exception_ptr& e, apifailure::Failure* out);
 void failure_to_proto(const DataConverter& dc, const FailureError& e, apifailure::Failure* out);
+
+/// google.protobuf.Duration and Timestamp <-> std::chrono. Values beyond the chrono types' range
+/// (only corrupt input carries them) saturate instead of overflowing.
+void to_proto_duration(std::chrono::milliseconds d, google::protobuf::Duration* out);
+std::chrono::milliseconds from_proto_duration(const google::protobuf::Duration& d);
+std::chrono::system_clock::time_point from_proto_time(const google::protobuf::Timestamp& t);
+void to_proto_time(std::chrono::system_clock::time_point t, google::protobuf::Timestamp* out);
 
 }  // namespace temporal::converter

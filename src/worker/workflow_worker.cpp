@@ -156,10 +156,10 @@ void WorkflowWorker::cache_put(const std::string& run_id, std::shared_ptr<Run> r
   }
 }
 
-void WorkflowWorker::evict(const std::string& run_id) {
+void WorkflowWorker::evict(const std::string& run_id, const Run* only) {
   std::lock_guard lock(mu_);
   auto it = cache_.find(run_id);
-  if (it == cache_.end()) return;
+  if (it == cache_.end() || (only && it->second.first.get() != only)) return;
   lru_.erase(it->second.second);
   cache_.erase(it);
 }
@@ -346,17 +346,18 @@ void WorkflowWorker::handle_task(wsv1::PollWorkflowTaskQueueResponse task) {
     sa->mutable_worker_task_queue()->set_name(sticky_queue_);
     sa->mutable_worker_task_queue()->set_kind(apienums::TASK_QUEUE_KIND_STICKY);
     sa->mutable_worker_task_queue()->set_normal_name(options_.task_queue);
-    auto* d = sa->mutable_schedule_to_start_timeout();
-    d->set_seconds(options_.sticky_schedule_to_start_timeout.count() / 1000);
-    d->set_nanos(static_cast<int32_t>((options_.sticky_schedule_to_start_timeout.count() % 1000) * 1000000));
+    converter::to_proto_duration(options_.sticky_schedule_to_start_timeout, sa->mutable_schedule_to_start_timeout());
+  }
+  // Cached before answering: once the server has the answer it may hand the run's next task (or a
+  // query) to another poller at once, which must find this state, not an older one.
+  if (cache) {
+    cache_put(run_id, run);
+  } else {
+    evict(run_id);
   }
   auto r = rpc::RespondWorkflowTaskCompleted(core_->channel(), std::move(resp), core_->rpc_options()).get();
-  if (!r.ok() || !cache) {
-    // A failed respond leaves the instance ahead of the server's history: never reuse it.
-    evict(run_id);
-    return;
-  }
-  cache_put(run_id, run);
+  // A failed answer leaves the instance ahead of the server's history: never reuse it.
+  if (!r.ok()) evict(run_id, run.get());
 }
 
 }  // namespace temporal::worker::detail

@@ -45,7 +45,8 @@ class WorkflowWorker {
   void poll_loop(bool sticky);
   std::shared_ptr<Run> cache_get(const std::string& run_id);
   void cache_put(const std::string& run_id, std::shared_ptr<Run> run);
-  void evict(const std::string& run_id);
+  /// Drops the run from the cache (only if the cached entry is `only`, when given).
+  void evict(const std::string& run_id, const Run* only = nullptr);
   std::vector<::temporal::api::history::v1::HistoryEvent> fetch_history(const wsv1::PollWorkflowTaskQueueResponse& task,
                                                                          bool from_start);
   std::unique_ptr<workflow::detail::Instance> new_instance(const wsv1::PollWorkflowTaskQueueResponse& task);

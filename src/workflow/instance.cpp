@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "client/client_core.h"
+
 namespace temporal::workflow::detail {
 
 namespace apienums = ::temporal::api::enums::v1;
@@ -14,19 +16,9 @@ using converter::Payloads;
 namespace {
 thread_local Instance* g_current = nullptr;
 
-std::chrono::system_clock::time_point to_time(const google::protobuf::Timestamp& t) {
-  return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
-      std::chrono::seconds(t.seconds()) + std::chrono::nanoseconds(t.nanos())));
-}
-
-void set_duration(std::chrono::milliseconds d, google::protobuf::Duration* out) {
-  out->set_seconds(d.count() / 1000);
-  out->set_nanos(static_cast<int32_t>((d.count() % 1000) * 1000000));
-}
-
 std::optional<std::chrono::milliseconds> from_duration(const google::protobuf::Duration& d) {
   if (d.seconds() == 0 && d.nanos() == 0) return std::nullopt;
-  return std::chrono::milliseconds(d.seconds() * 1000 + d.nanos() / 1000000);
+  return converter::from_proto_duration(d);
 }
 
 bool is_command_event(apienums::EventType t) {
@@ -192,7 +184,7 @@ TaskOutput Instance::process(const std::vector<const apihistory::HistoryEvent*>&
                                   events[i + 1]->event_type() == apienums::EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)) {
       continue;
     }
-    now_ = to_time(e.event_time());
+    now_ = converter::from_proto_time(e.event_time());
     replaying_ = e.event_id() < current_started_;
     ++batch_;
     // Protocol messages of earlier tasks are recorded as update events, which are not matched.
@@ -397,8 +389,9 @@ void Instance::start_main(const apihistory::HistoryEvent& e) {
   info_.continued_from_run_id = a.continued_execution_run_id();
   info_.workflow_execution_timeout = from_duration(a.workflow_execution_timeout());
   info_.workflow_run_timeout = from_duration(a.workflow_run_timeout());
-  info_.start_time = to_time(e.event_time());
+  info_.start_time = converter::from_proto_time(e.event_time());
   for (const auto& [k, v] : a.memo().fields()) info_.memo.emplace(k, converter::decode_one(*dc_, v));
+  info_.search_attributes = client::detail::decode_search_attributes(a.search_attributes());
   for (const auto& [k, v] : a.header().fields()) info_.headers.emplace(k, converter::from_proto(v));
   if (a.has_parent_workflow_execution()) info_.parent_workflow_id = a.parent_workflow_execution().workflow_id();
   // The seed is derived from the run, so every replay draws the same numbers.
@@ -470,9 +463,9 @@ void Instance::finish_main() {
     a->mutable_task_queue()->set_name(can.options.task_queue.empty() ? info_.task_queue : can.options.task_queue);
     a->mutable_task_queue()->set_kind(apienums::TASK_QUEUE_KIND_NORMAL);
     if (!can.args.empty()) converter::encode_to(*dc_, can.args, a->mutable_input());
-    if (can.options.workflow_run_timeout) set_duration(*can.options.workflow_run_timeout, a->mutable_workflow_run_timeout());
+    if (can.options.workflow_run_timeout) converter::to_proto_duration(*can.options.workflow_run_timeout, a->mutable_workflow_run_timeout());
     if (can.options.workflow_task_timeout) {
-      set_duration(*can.options.workflow_task_timeout, a->mutable_workflow_task_timeout());
+      converter::to_proto_duration(*can.options.workflow_task_timeout, a->mutable_workflow_task_timeout());
     }
     for (const auto& [k, v] : can.options.memo) (*a->mutable_memo()->mutable_fields())[k] = converter::encode_one(*dc_, v);
     emit(std::move(c));
@@ -544,7 +537,7 @@ std::shared_ptr<Waiter> Instance::start_timer(std::chrono::milliseconds d) {
   apicommand::Command c;
   c.set_command_type(apienums::COMMAND_TYPE_START_TIMER);
   c.mutable_start_timer_command_attributes()->set_timer_id(w->id);
-  set_duration(d, c.mutable_start_timer_command_attributes()->mutable_start_to_fire_timeout());
+  converter::to_proto_duration(d, c.mutable_start_timer_command_attributes()->mutable_start_to_fire_timeout());
   timers_[w->id] = w;
   all_waiters_.push_back(w);
   emit(std::move(c), w);
@@ -575,15 +568,15 @@ std::shared_ptr<Waiter> Instance::start_activity(const std::string& type, const 
   a->mutable_task_queue()->set_kind(apienums::TASK_QUEUE_KIND_NORMAL);
   if (!args.empty()) converter::encode_to(*dc_, args, a->mutable_input());
   for (const auto& [k, v] : o.headers) (*a->mutable_header()->mutable_fields())[k] = converter::to_proto(v);
-  if (o.start_to_close_timeout) set_duration(*o.start_to_close_timeout, a->mutable_start_to_close_timeout());
-  if (o.schedule_to_close_timeout) set_duration(*o.schedule_to_close_timeout, a->mutable_schedule_to_close_timeout());
-  if (o.schedule_to_start_timeout) set_duration(*o.schedule_to_start_timeout, a->mutable_schedule_to_start_timeout());
-  if (o.heartbeat_timeout) set_duration(*o.heartbeat_timeout, a->mutable_heartbeat_timeout());
+  if (o.start_to_close_timeout) converter::to_proto_duration(*o.start_to_close_timeout, a->mutable_start_to_close_timeout());
+  if (o.schedule_to_close_timeout) converter::to_proto_duration(*o.schedule_to_close_timeout, a->mutable_schedule_to_close_timeout());
+  if (o.schedule_to_start_timeout) converter::to_proto_duration(*o.schedule_to_start_timeout, a->mutable_schedule_to_start_timeout());
+  if (o.heartbeat_timeout) converter::to_proto_duration(*o.heartbeat_timeout, a->mutable_heartbeat_timeout());
   if (o.retry_policy) {
     auto* rp = a->mutable_retry_policy();
-    set_duration(o.retry_policy->initial_interval, rp->mutable_initial_interval());
+    converter::to_proto_duration(o.retry_policy->initial_interval, rp->mutable_initial_interval());
     rp->set_backoff_coefficient(o.retry_policy->backoff_coefficient);
-    if (o.retry_policy->maximum_interval) set_duration(*o.retry_policy->maximum_interval, rp->mutable_maximum_interval());
+    if (o.retry_policy->maximum_interval) converter::to_proto_duration(*o.retry_policy->maximum_interval, rp->mutable_maximum_interval());
     rp->set_maximum_attempts(o.retry_policy->maximum_attempts);
     for (const auto& t : o.retry_policy->non_retryable_error_types) rp->add_non_retryable_error_types(t);
   }

@@ -525,12 +525,9 @@ TEST_F(CppWorkflowInterop, TypeScriptDescribesARunningAndACompletedCppWorkflow) 
   EXPECT_GE(d["historyLength"].get<int>(), 5) << d.dump();
 }
 
-// BUG (include/temporal/converter/data_converter.h, PayloadTraits<std::optional<T>>::from_payload):
-// only a binary/null payload decodes as std::nullopt. TypeScript encodes `null` as json/plain
-// "null" (only `undefined` is binary/null), so decoding it into std::optional<std::string> throws
-// DataConverterError ("type must be string, but is null"); as a workflow argument this fails every
-// workflow task and the workflow never progresses. Enable when fixed.
-TEST_F(CppWorkflowInterop, DISABLED_TypeScriptNullReachesAnOptionalCppParameterAsNoValue) {
+// TypeScript encodes `null` as json/plain "null" (only `undefined` is binary/null): it must reach
+// a std::optional parameter as no value (it once failed every workflow task with DataConverterError).
+TEST_F(CppWorkflowInterop, TypeScriptNullReachesAnOptionalCppParameterAsNoValue) {
   const auto id = unique_id("ts-null");
   auto started = ts_client({"start-async", "optionalArg", *queue_, id, "[null]"});
   ASSERT_EQ(started["status"], "started") << started.dump();
@@ -557,10 +554,8 @@ TEST_F(CppWorkflowInterop, ACppWorkflowReadsTheMemoTheTypeScriptClientSet) {
   EXPECT_EQ(out["result"]["attempt"], 1);
 }
 
-// BUG (src/workflow/instance.cpp, Instance::start_main): workflow::Info::search_attributes is never
-// filled from the started event's search_attributes, so workflow code always sees none. Enable when
-// fixed.
-TEST_F(CppWorkflowInterop, DISABLED_ACppWorkflowReadsTheSearchAttributesTheTypeScriptClientSet) {
+// workflow::info().search_attributes holds what the starter set, typed.
+TEST_F(CppWorkflowInterop, ACppWorkflowReadsTheSearchAttributesTheTypeScriptClientSet) {
   auto out = ts_client({"execute", "infoEcho", *queue_, unique_id("ts-sa"), "[]", R"({"typedSearchAttributes": {
                           "CppKeyword": {"type": "KEYWORD", "value": "from-ts"},
                           "CppInt": {"type": "INT", "value": 5},

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -10,6 +12,8 @@
 
 #include "client/client_core.h"
 #include "converter/proto.h"
+#include "replay/workflows.h"
+#include "temporal/worker/replayer.h"
 
 namespace temporal::converter {
 namespace {
@@ -126,6 +130,25 @@ TEST(FuzzRegression, FailureNextRetryDelayBeyondTheDurationRangeDoesNotOverflow)
     failure_to_proto(DataConverter{}, *e, &back);
     EXPECT_EQ(back.application_failure_info().next_retry_delay().seconds() > 0, seconds > 0);
   }
+}
+
+// fuzz_history_replay: an event time after 2262 overflowed the nanosecond count of the workflow
+// clock (UBSan: "signed integer overflow: 65730128977 * 1000000000"). Times now saturate.
+TEST(FuzzRegression, HistoryEventTimeBeyondTheClockRangeDoesNotOverflow) {
+  std::ifstream in(std::string(TEMPORAL_REPLAY_HISTORIES) + "/chat.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto j = nlohmann::json::parse(text.str());
+  for (auto& e : j["events"]) e["eventTime"] = "4052-11-26T09:09:37.822692432Z";
+  temporal::worker::Replayer replayer;
+  replayer.register_workflow("chat", temporal::replay_workflows::chat);
+  EXPECT_TRUE(replayer.replay_json(j.dump()).workflow_closed);
+  google::protobuf::Timestamp far;
+  far.set_seconds(INT64_MAX);
+  EXPECT_EQ(from_proto_time(far).time_since_epoch().count() > 0, true);
+  google::protobuf::Duration long_one;
+  long_one.set_seconds(INT64_MIN);
+  EXPECT_LT(from_proto_duration(long_one).count(), 0);
 }
 
 }  // namespace

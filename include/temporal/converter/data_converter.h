@@ -122,7 +122,9 @@ struct PayloadTraits<std::optional<T>> {
     return PayloadTraits<T>::to_payload(*v);
   }
   static std::optional<T> from_payload(const Payload& p) {
+    // binary/null, or a JSON null (how the TypeScript and Python SDKs send null and None).
     if (p.encoding() == encodings::kNull) return std::nullopt;
+    if (p.encoding() == encodings::kJsonPlain && p.data == "null") return std::nullopt;
     return PayloadTraits<T>::from_payload(p);
   }
 };
