@@ -60,6 +60,11 @@ void WorkflowWorker::shutdown() {
     if (t.joinable()) t.join();
   }
   threads_.clear();
+  {
+    // Tasks already polled are finished and answered.
+    std::unique_lock lock(slots_mu_);
+    slots_cv_.wait(lock, [&] { return in_flight_ == 0; });
+  }
   if (started_ && options_.max_cached_workflows > 0) {
     wsv1::ShutdownWorkerRequest req;
     req.set_namespace_(core_->namespace_name);
@@ -87,6 +92,18 @@ size_t WorkflowWorker::cached_runs() const {
   return cache_.size();
 }
 
+void WorkflowWorker::acquire_slot() {
+  std::unique_lock lock(slots_mu_);
+  slots_cv_.wait(lock, [&] { return in_flight_ < options_.max_concurrent_workflow_tasks; });
+  ++in_flight_;
+}
+
+void WorkflowWorker::release_slot() {
+  std::lock_guard lock(slots_mu_);
+  --in_flight_;
+  slots_cv_.notify_all();  // under the lock: shutdown() may destroy this object once it sees 0
+}
+
 void WorkflowWorker::poll_loop(bool sticky) {
   int failures = 0;
   while (!stopping_) {
@@ -101,7 +118,8 @@ void WorkflowWorker::poll_loop(bool sticky) {
     opts.retry = false;
     opts.cancellation = polls_;
     auto r = rpc::PollWorkflowTaskQueue(core_->channel(), std::move(req), std::move(opts)).get();
-    if (stopping_) break;
+    // A task that arrives while stopping is still processed; anything else ends the loop.
+    if (stopping_ && (!r.ok() || r.value.task_token().empty())) break;
     if (!r.ok()) {
       const auto code = r.status.code;
       if (code == grpc::StatusCode::DEADLINE_EXCEEDED) continue;
@@ -127,7 +145,14 @@ void WorkflowWorker::poll_loop(bool sticky) {
     }
     failures = 0;
     if (r.value.task_token().empty()) continue;
-    handle_task(std::move(r.value));
+    // Processed on its own thread once one of max_concurrent_workflow_tasks slots is free; this
+    // poller waits for that slot before it polls again. (A slot is not taken before polling: an
+    // idle long poll holding it would starve the other queue, sticky or normal.)
+    acquire_slot();
+    std::thread([this, task = std::move(r.value)]() mutable {
+      handle_task(std::move(task));
+      release_slot();
+    }).detach();
   }
 }
 

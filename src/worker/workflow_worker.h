@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <exception>
 #include <functional>
 #include <list>
@@ -43,6 +44,9 @@ class WorkflowWorker {
     std::unique_ptr<workflow::detail::Instance> instance;
   };
   void poll_loop(bool sticky);
+  /// Waits for one of max_concurrent_workflow_tasks slots.
+  void acquire_slot();
+  void release_slot();
   std::shared_ptr<Run> cache_get(const std::string& run_id);
   void cache_put(const std::string& run_id, std::shared_ptr<Run> run);
   /// Drops the run from the cache (only if the cached entry is `only`, when given).
@@ -61,6 +65,9 @@ class WorkflowWorker {
   std::shared_ptr<rpc::CallCancellation> polls_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};
+  std::mutex slots_mu_;
+  std::condition_variable slots_cv_;
+  int in_flight_ = 0;  ///< tasks being processed
   std::atomic<bool> started_{false};
   mutable std::mutex mu_;
   std::exception_ptr fatal_;

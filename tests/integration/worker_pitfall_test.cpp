@@ -122,6 +122,21 @@ wf::Workflow<std::string> guarded() {
   co_return "finished";
 }
 
+// Records how many first tasks run at once (each holds its task for 300 ms).
+std::atomic<int> g_in_task{0};
+std::atomic<int> g_max_in_task{0};
+wf::Workflow<int64_t> busy_first_task() {
+  if (!wf::is_replaying()) {
+    const int now = ++g_in_task;
+    for (int seen = g_max_in_task.load(); now > seen && !g_max_in_task.compare_exchange_weak(seen, now);) {
+    }
+    std::this_thread::sleep_for(300ms);
+    --g_in_task;
+  }
+  co_await wf::sleep(1ms);
+  co_return 1;
+}
+
 // ---- fixture ----
 
 class WorkerPitfall : public ::testing::Test {
@@ -144,6 +159,7 @@ class WorkerPitfall : public ::testing::Test {
         .register_workflow("lateHandlers", late_handlers)
         .register_workflow("twoSteps", two_steps)
         .register_workflow("guarded", guarded)
+        .register_workflow("busyFirstTask", busy_first_task)
         .register_activity("echo", [](std::string s) { return s; })
         .register_activity("slowStep", [this](std::string s) {
           ++slow_step_runs_;
@@ -317,6 +333,30 @@ TEST_F(WorkerPitfall, DestructorsRunWhenACachedRunIsEvictedAndMayCallWorkflowFun
   replayer.register_workflow("guarded", guarded);
   EXPECT_TRUE(replayer.replay(a.fetch_history().get()).workflow_closed);
   EXPECT_EQ(g_guard_destructor_errors.load(), 0);
+}
+
+TEST_F(WorkerPitfall, NoMoreThanMaxConcurrentWorkflowTasksRunAtOnce) {
+  // Three pollers (two normal, one sticky) but one slot: tasks run one at a time, and all finish.
+  const auto queue = unique("pitfall-slots");
+  auto w = make_worker({.task_queue = queue, .max_concurrent_workflow_tasks = 1, .deadlock_timeout = 10s});
+  w->start();
+  g_max_in_task = 0;
+  std::vector<client::WorkflowHandle> handles;
+  for (int i = 0; i < 4; ++i) handles.push_back(client_->workflow().start("busyFirstTask", on(queue, "slots")).get());
+  for (auto& h : handles) EXPECT_EQ(h.result<int64_t>(within(60s)).get(), 1);
+  EXPECT_EQ(g_max_in_task.load(), 1);
+  w->shutdown();
+
+  // With four slots the same load overlaps.
+  const auto wide_queue = unique("pitfall-slots-wide");
+  auto wide = make_worker({.task_queue = wide_queue, .max_concurrent_workflow_tasks = 4, .workflow_task_pollers = 4,
+                           .deadlock_timeout = 10s});
+  wide->start();
+  g_max_in_task = 0;
+  handles.clear();
+  for (int i = 0; i < 4; ++i) handles.push_back(client_->workflow().start("busyFirstTask", on(wide_queue, "wide")).get());
+  for (auto& h : handles) EXPECT_EQ(h.result<int64_t>(within(60s)).get(), 1);
+  EXPECT_GT(g_max_in_task.load(), 1);
 }
 
 }  // namespace

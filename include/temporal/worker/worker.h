@@ -27,7 +27,7 @@ namespace temporal::worker {
 
 struct WorkerOptions {
   std::string task_queue;
-  /// Workflow tasks processed at once.
+  /// Workflow tasks processed at once (each on its own thread); a poller with a task waits for a slot.
   int max_concurrent_workflow_tasks = 50;
   /// Activities running at once (each on its own pool thread).
   int max_concurrent_activities = 20;

@@ -252,7 +252,9 @@ template <class F>
 void set_signal_handler(std::string name, F handler);
 
 /// Registers a query handler. It must not change workflow state; it cannot start timers or
-/// activities (those throw).
+/// activities (those throw). It is also called after the workflow function has returned (a query
+/// on a completed workflow), when that function's locals no longer exist: what it reads must be
+/// owned by the handler (captured by value or through a shared_ptr), not captured by reference.
 void set_query_handler_payloads(std::string name, std::function<converter::Payload(const converter::Payloads&)> handler);
 template <class F>
 void set_query_handler(std::string name, F handler);
