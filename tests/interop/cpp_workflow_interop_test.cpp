@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -66,12 +67,14 @@ wf::Workflow<std::string> greet(std::string name) {
 
 // The seed's example: a value that signals and updates change and queries read.
 wf::Workflow<int64_t> counter(int64_t initial) {
-  int64_t value = initial;
+  // Shared with the handlers, not a local they reference: a query on the completed workflow runs
+  // its handler after this function has returned and its locals are gone (ASan: use after free).
+  auto value = std::make_shared<int64_t>(initial);
   bool done = false;
-  wf::set_signal_handler("increment", [&](int64_t by) { value += by; });
+  wf::set_signal_handler("increment", [value](int64_t by) { *value += by; });
   wf::set_signal_handler("finish", [&]() { done = true; });
-  wf::set_query_handler("getValue", [&]() { return value; });
-  wf::set_query_handler("valueTimes", [&](int64_t factor) { return value * factor; });
+  wf::set_query_handler("getValue", [value]() { return *value; });
+  wf::set_query_handler("valueTimes", [value](int64_t factor) { return *value * factor; });
   wf::set_query_handler("info", [&]() {
     const auto& i = wf::info();
     return json{{"workflowId", i.workflow_id}, {"runId", i.run_id}, {"workflowType", i.workflow_type},
@@ -82,26 +85,26 @@ wf::Workflow<int64_t> counter(int64_t initial) {
   });
   wf::set_update_handler(
       "add",
-      [&](int64_t by) {
-        value += by;
-        return value;
+      [value](int64_t by) {
+        *value += by;
+        return *value;
       },
       [&](int64_t by) {
         if (by < 0) throw ApplicationFailure("negative increments are rejected", {.type = "Rejected"});
       });
   // Completes only after an activity: its result arrives well after the update was accepted.
-  wf::set_update_handler("addDoubled", [&](int64_t by) -> wf::Workflow<int64_t> {
+  wf::set_update_handler("addDoubled", [value](int64_t by) -> wf::Workflow<int64_t> {
     wf::ActivityOptions options{.start_to_close_timeout = 10s};
     auto doubled = co_await wf::execute_activity<int64_t>("double", options, by);
-    value += doubled;
-    co_return value;
+    *value += doubled;
+    co_return *value;
   });
   wf::set_update_handler("failUpdate", [&]() -> int64_t {
     throw ApplicationFailure("update failed on purpose",
                              {.type = "UpdateFailure", .details = converter::to_payloads(std::string("d1"))});
   });
   co_await wf::wait_condition([&] { return done; });
-  co_return value;
+  co_return *value;
 }
 
 wf::Workflow<std::string> failing(std::string kind) {
