@@ -137,6 +137,24 @@ wf::Workflow<int64_t> busy_first_task() {
   co_return 1;
 }
 
+// Version 1 and a changed version 2 of the same workflow type.
+wf::Workflow<std::string> versioned_v1() {
+  bool go = false;
+  wf::set_signal_handler("go", [&]() { go = true; });
+  co_await wf::sleep(10ms);
+  co_await wf::wait_condition([&] { return go; });
+  co_return "v1";
+}
+wf::Workflow<std::string> versioned_v2() {
+  bool go = false;
+  wf::set_signal_handler("go", [&]() { go = true; });
+  const auto opts = ten_seconds();
+  const std::string step = "new first step";
+  co_await wf::execute_activity<std::string>("echo", opts, step);
+  co_await wf::wait_condition([&] { return go; });
+  co_return "v2";
+}
+
 // ---- fixture ----
 
 class WorkerPitfall : public ::testing::Test {
@@ -333,6 +351,47 @@ TEST_F(WorkerPitfall, DestructorsRunWhenACachedRunIsEvictedAndMayCallWorkflowFun
   replayer.register_workflow("guarded", guarded);
   EXPECT_TRUE(replayer.replay(a.fetch_history().get()).workflow_closed);
   EXPECT_EQ(g_guard_destructor_errors.load(), 0);
+}
+
+TEST_F(WorkerPitfall, ChangedCodeFailsTheWorkflowTaskAsNonDeterministicNamingCommandAndEvent) {
+  const auto queue = unique("pitfall-nondeterminism");
+  auto o = on(queue, "versioned");
+  client::WorkflowHandle h = [&] {
+    worker::Worker v1(*client_, {.task_queue = queue, .max_cached_workflows = 0});
+    v1.register_workflow("versioned", versioned_v1);
+    v1.start();
+    auto started = client_->workflow().start("versioned", o).get();
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (!history_has(started, "EVENT_TYPE_TIMER_FIRED") && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(50ms);
+    }
+    // Let the task that follows the timer finish before the worker goes.
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto events = started.fetch_history().get().events;
+      if (!events.empty() && events.back().event_type == "EVENT_TYPE_WORKFLOW_TASK_COMPLETED" &&
+          history_has(started, "EVENT_TYPE_TIMER_FIRED")) {
+        break;
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    v1.shutdown();
+    return started;
+  }();
+  worker::Worker v2(*client_, {.task_queue = queue, .max_cached_workflows = 0});
+  v2.register_workflow("versioned", versioned_v2).register_activity("echo", [](std::string s) { return s; });
+  v2.start();
+  h.signal("go").get();
+  // The new code replays the history, disagrees with it, and fails the task (the run stays open).
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!history_has(h, "EVENT_TYPE_WORKFLOW_TASK_FAILED") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+  }
+  const std::string history = h.fetch_history().get().to_json();
+  EXPECT_NE(history.find("WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR"), std::string::npos) << history;
+  EXPECT_NE(history.find("COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK"), std::string::npos);
+  EXPECT_NE(history.find("but history has EVENT_TYPE_TIMER_STARTED"), std::string::npos);
+  EXPECT_EQ(h.describe().get().status, client::WorkflowExecutionStatus::kRunning);
+  h.terminate("changed code").get();
 }
 
 TEST_F(WorkerPitfall, NoMoreThanMaxConcurrentWorkflowTasksRunAtOnce) {
