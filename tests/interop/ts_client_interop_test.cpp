@@ -3,20 +3,14 @@
 // details, cancellation), and the C++ client reads workflows the TypeScript client started.
 #include <gtest/gtest.h>
 
-#include <array>
 #include <chrono>
-#include <cstdio>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "support/ts_client.h"
 #include "support/ts_worker.h"
 #include "temporal/client.h"
 #include "temporal/testing/dev_server.h"
-
-#ifndef TEMPORAL_INTEROP_TS_DIR
-#error "TEMPORAL_INTEROP_TS_DIR must be defined"
-#endif
 
 namespace temporal::client {
 namespace {
@@ -24,31 +18,7 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs `node client.js <args>` against the shared test server and parses the JSON it prints.
-json ts_client(const std::vector<std::string>& args) {
-  std::string cmd = "env TEMPORAL_ADDRESS=" + shell_quote(testing::shared_test_server_address()) +
-                    " TEMPORAL_ENCRYPTION_KEY= node " +
-                    shell_quote(std::string(TEMPORAL_INTEROP_TS_DIR) + "/lib/client.js");
-  for (const auto& a : args) cmd += " " + shell_quote(a);
-  FILE* f = ::popen(cmd.c_str(), "r");
-  if (!f) throw std::runtime_error("popen failed: " + cmd);
-  std::string out;
-  std::array<char, 4096> buf;
-  while (size_t n = std::fread(buf.data(), 1, buf.size(), f)) out.append(buf.data(), n);
-  const int status = ::pclose(f);
-  if (status != 0) throw std::runtime_error("`" + cmd + "` exited with " + std::to_string(status) + ": " + out);
-  try {
-    return json::parse(out);
-  } catch (const json::exception& e) {
-    throw std::runtime_error("`" + cmd + "` printed no JSON (" + e.what() + "): " + out);
-  }
-}
+using test_support::ts_client;
 
 class TsClientInterop : public ::testing::Test {
  protected:
