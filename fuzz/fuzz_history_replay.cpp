@@ -20,13 +20,7 @@ namespace rw = temporal::replay_workflows;
 const temporal::worker::Replayer& replayer() {
   static const auto* r = [] {
     auto* out = new temporal::worker::Replayer();
-    out->register_workflow("greet", rw::greet)
-        .register_workflow("chat", rw::chat)
-        .register_workflow("cancellable", rw::cancellable)
-        .register_workflow("deterministic", rw::deterministic)
-        .register_workflow("counter", rw::counter)
-        .register_workflow("longSleep", rw::long_sleep)
-        .register_workflow("fanOut", rw::fan_out);
+    rw::register_originals(*out);
     return out;
   }();
   return *r;

@@ -118,20 +118,13 @@ ReplayResult Replayer::replay_serialized(const std::string& serialized_history) 
   // Everything is replay: the "current" task lies beyond the last event.
   (void)instance.process(ptrs, events.size() + 1, {});
 
-  // Count the tasks the code ran for, and whether the last one was completed: if it was, the
-  // history holds every command it produced, and anything left unmatched is a change in the code.
+  // If the last workflow task was completed, the history holds every command it produced, and
+  // anything left unmatched is a change in the code.
+  result.workflow_tasks = instance.tasks_run();
   bool last_task_completed = false;
-  for (int i = 0; i < events.size(); ++i) {
-    const auto t = events[i].event_type();
-    if (t == apienums::EVENT_TYPE_WORKFLOW_TASK_STARTED) {
-      const bool failed = i + 1 < events.size() &&
-                          (events[i + 1].event_type() == apienums::EVENT_TYPE_WORKFLOW_TASK_FAILED ||
-                           events[i + 1].event_type() == apienums::EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT);
-      if (!failed) ++result.workflow_tasks;
-      last_task_completed = false;
-    } else if (t == apienums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
-      last_task_completed = true;
-    }
+  for (const auto& e : events) {
+    if (e.event_type() == apienums::EVENT_TYPE_WORKFLOW_TASK_STARTED) last_task_completed = false;
+    if (e.event_type() == apienums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED) last_task_completed = true;
   }
   if (last_task_completed) instance.require_all_commands_matched();
 

@@ -89,6 +89,8 @@ class Instance {
   converter::Payload query(const std::string& name, const converter::Payloads& args);
 
   int64_t last_event_id() const { return last_event_id_; }
+  /// Workflow tasks the code has run for (failed and timed-out tasks not counted).
+  int tasks_run() const { return batch_; }
   bool completed() const { return completed_; }
   const Info& info() const { return info_; }
 

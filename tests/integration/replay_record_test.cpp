@@ -33,14 +33,8 @@ class ReplayRecord : public ::testing::Test {
     client_ = new client::Client(client::Connection::connect({.address = testing::shared_test_server_address()}));
     queue_ = new std::string("cpp-replay-" + std::to_string(::getpid()));
     worker_ = new worker::Worker(*client_, {.task_queue = *queue_});
-    worker_->register_workflow("greet", rw::greet)
-        .register_workflow("chat", rw::chat)
-        .register_workflow("cancellable", rw::cancellable)
-        .register_workflow("deterministic", rw::deterministic)
-        .register_workflow("counter", rw::counter)
-        .register_workflow("longSleep", rw::long_sleep)
-        .register_workflow("fanOut", rw::fan_out)
-        .register_activity("compose", [](std::string name) { return "Hello, " + name + "!"; });
+    rw::register_originals(*worker_).register_activity("compose",
+                                                       [](std::string name) { return "Hello, " + name + "!"; });
     worker_->start();
   }
   static void TearDownTestSuite() {

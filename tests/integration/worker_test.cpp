@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "replay/workflows.h"
 #include "temporal/client.h"
 #include "temporal/testing/dev_server.h"
 #include "temporal/worker/worker.h"
@@ -34,23 +35,7 @@ wf::Workflow<int64_t> sleeper(int64_t ms) {
   co_return std::chrono::duration_cast<std::chrono::milliseconds>(wf::now() - before).count();
 }
 
-wf::Workflow<std::vector<std::string>> chat() {
-  std::vector<std::string> messages;
-  bool done = false;
-  wf::set_signal_handler("add", [&](std::string m) { messages.push_back(m); });
-  wf::set_signal_handler("finish", [&]() { done = true; });
-  wf::set_query_handler("messages", [&]() { return messages; });
-  wf::set_update_handler(
-      "addAndCount", [&](std::string m) -> int64_t {
-        messages.push_back(m);
-        return static_cast<int64_t>(messages.size());
-      },
-      [&](const std::string& m) {
-        if (m.empty()) throw ApplicationFailure("empty message rejected", {.type = "Rejected"});
-      });
-  co_await wf::wait_condition([&] { return done; });
-  co_return messages;
-}
+// chat: tests/replay/workflows.h (signals, a query, an update with a validator).
 
 wf::Workflow<std::string> failing(std::string kind) {
   if (kind == "app") {
@@ -117,7 +102,7 @@ class WorkerTest : public ::testing::Test {
     worker_ = new worker::Worker(*client_, {.task_queue = *queue_});
     worker_->register_workflow("greet", greet)
         .register_workflow("sleeper", sleeper)
-        .register_workflow("chat", chat)
+        .register_workflow("chat", replay_workflows::chat)
         .register_workflow("failing", failing)
         .register_workflow("cancellable", cancellable)
         .register_workflow("counter", counter)

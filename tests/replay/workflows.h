@@ -218,4 +218,18 @@ inline wf::Workflow<std::string> fan_out_sequential(std::string name) {
   co_return joined;
 }
 
+/// Registers the original workflows under the names their histories record (on a Worker or a
+/// Replayer).
+template <class Registry>
+Registry& register_originals(Registry& r) {
+  r.register_workflow("greet", greet)
+      .register_workflow("chat", chat)
+      .register_workflow("cancellable", cancellable)
+      .register_workflow("deterministic", deterministic)
+      .register_workflow("counter", counter)
+      .register_workflow("longSleep", long_sleep)
+      .register_workflow("fanOut", fan_out);
+  return r;
+}
+
 }  // namespace temporal::replay_workflows
