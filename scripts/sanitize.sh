@@ -29,7 +29,18 @@ supp=$root/tests/sanitizers
 export ASAN_OPTIONS=detect_leaks=1:strict_init_order=1:detect_stack_use_after_return=1:check_initialization_order=1
 export LSAN_OPTIONS=suppressions=$supp/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-export TSAN_OPTIONS="suppressions=$supp/tsan.supp:halt_on_error=1:second_deadlock_stack=1:history_size=4"
+if [[ $mode == tsan ]]; then
+  # tsan.supp plus a called_from_lib line for each uninstrumented gRPC/abseil/protobuf library the
+  # tests load (see tsan.supp), found with ldd so that it follows the installed versions.
+  tsan_supp=$(realpath "$build_dir")/tsan.supp
+  {
+    cat "$supp/tsan.supp"
+    ldd "$build_dir"/tests/*_tests | awk '{print $1}' |
+      grep -E '^lib(grpc|gpr|upb|address_sorting|absl_|protobuf|re2|cares|ssl|crypto)' | sed 's/\.so.*/.so/' | sort -u |
+      sed 's/^/called_from_lib:/'
+  } >"$tsan_supp"
+  export TSAN_OPTIONS="suppressions=$tsan_supp:halt_on_error=1:second_deadlock_stack=1:history_size=4"
+fi
 export TEMPORAL_CLI=${TEMPORAL_CLI:-$root/.venv/bin/temporal}
 
 export TEMPORAL_LOG_DIR=${TEMPORAL_LOG_DIR:-$root/$build_dir/logs}

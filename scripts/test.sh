@@ -8,10 +8,11 @@ scripts/build.sh
 source scripts/dev-env.sh
 ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure --timeout 600 -j "$(nproc)" "$@"
 
-# The suite again under ASan+UBSan (build-asan/, same dev server and worker), then each libFuzzer
-# target for a bounded time (build-fuzz/). See README "Sanitizers and fuzzing".
-# TEMPORAL_QUICK=1 skips both (for a fast local run).
+# The suite again under ASan+UBSan (build-asan/) and under TSan (build-tsan/), with the same dev
+# server and worker, then each libFuzzer target for a bounded time (build-fuzz/). See README
+# "Sanitizers and fuzzing". TEMPORAL_QUICK=1 skips all three (for a fast local run).
 if [[ -z ${TEMPORAL_QUICK:-} ]]; then
   scripts/sanitize.sh asan
+  scripts/sanitize.sh tsan
   scripts/fuzz.sh "${TEMPORAL_FUZZ_SECONDS:-30}"
 fi

@@ -21,6 +21,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "temporal/api/operatorservice/v1/service.grpc.pb.h"
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
+#include "async/happens_before.h"
 #include "async/timer.h"
 #include "temporal/async/task.h"
 #include "temporal/client/connection.h"
@@ -98,7 +99,12 @@ class CallAwaiter {
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> h) {
     // Nothing may touch `this` after start_(): the callback can run (and resume) before it returns.
+    // TSan (see happens_before.h): what we did before the call is visible in the callback, and
+    // start_ (a pass-through into gRPC's API) is gRPC's code, unchecked like its library.
+    async_detail::happens_before(this);
+    async_detail::GrpcHandoffScope handoff;
     start_([this, h](grpc::Status s) {
+      async_detail::happens_after(this);
       status_ = std::move(s);
       async_detail::NonBlockingScope scope;
       h.resume();

@@ -376,7 +376,9 @@ void ActivityWorker::poll_loop() {
     auto start = [this, &channel](grpc::ClientContext* ctx, const Req* rq, PollResponse* rs,
                                   std::function<void(grpc::Status)> done) {
       register_poll(ctx);
+      async_detail::happens_before(ctx);
       channel.workflow().async()->PollActivityTaskQueue(ctx, rq, rs, [this, ctx, done = std::move(done)](grpc::Status s) {
+        async_detail::happens_after(ctx);
         unregister_poll(ctx);
         done(std::move(s));
       });
