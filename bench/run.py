@@ -42,10 +42,11 @@ NAMESPACE = "default"
 WORKLOADS = ["start", "signal", "query", "execute", "describe"]
 ALL_CLIENTS = ["cpp", "go", "ts", "python"]
 MODES: dict[str, dict[str, Any]] = {
-    "smoke": {"ks": [1, 16], "n": {w: 20 for w in WORKLOADS}},
+    "smoke": {"ks": [1, 16], "n": {w: 20 for w in WORKLOADS}, "rounds": 1},
     "full": {
         "ks": [1, 16, 64, 256],
-        "n": {"start": 2000, "signal": 2000, "query": 2000, "describe": 2000, "execute": 500},
+        "rounds": 3,
+        "n": {"start": 1000, "signal": 1000, "query": 1000, "describe": 1000, "execute": 500},
     },
 }
 DYNAMIC_CONFIG = [
@@ -284,6 +285,21 @@ def run_client(argv: list[str], timeout: float, logpath: Path, watch: list[int])
 # ---------------------------------------------------------------------------------------------
 
 
+def median_row(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median ops/s of one client's rounds in one cell (a failed round wins, so
+    that it is reported), with every round's ops/s and the error total attached."""
+    failed = [r for r in runs if r.get("failure")]
+    if failed:
+        row = dict(failed[0])
+    else:
+        ranked = sorted(runs, key=lambda r: r.get("ops_per_sec") or 0.0)
+        row = dict(ranked[(len(ranked) - 1) // 2])
+        row["errors"] = sum(r.get("errors") or 0 for r in runs)
+    row["rounds"] = len(runs)
+    row["ops_per_sec_rounds"] = [r.get("ops_per_sec") for r in runs]
+    return row
+
+
 def fmt(v: Optional[float], digits: int = 1) -> str:
     if v is None:
         return "-"
@@ -429,6 +445,9 @@ def main() -> int:
     ap.add_argument("--out-dir", help="where the .json/.md/.png go (default: bench/results for --full, "
                     "bench/results/raw (gitignored) otherwise)")
     ap.add_argument("--name", help="result file stem (default <date>-<mode>)")
+    ap.add_argument("--rounds", type=int,
+                    help="runs per client and cell, the client order rotated each round; the table shows "
+                         "the run with the median ops/s (default: full 3, smoke 1)")
     ap.add_argument("--no-calibrate", action="store_true",
                     help="skip the per-client start-up CPU calibration run (--n 1)")
     ap.add_argument("--strict", action="store_true",
@@ -439,6 +458,9 @@ def main() -> int:
     cfg = MODES[args.mode]
     ks = [int(k) for k in args.ks.split(",")] if args.ks else cfg["ks"]
     ns = {w: args.n for w in WORKLOADS} if args.n else cfg["n"]
+    rounds = args.rounds or cfg["rounds"]
+    if rounds < 1:
+        ap.error("--rounds must be >= 1")
     workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
     for w in workloads:
         if w not in WORKLOADS:
@@ -511,49 +533,67 @@ def main() -> int:
                     log(f"run.py: {c} start-up: {rec['client_cpu_s']:.3f} CPU s, {rec['wall_total_s']:.2f} s wall")
             wait_quiescent(watch)
 
-        total = len(workloads) * len(ks) * len(clients)
+        def measure(c: str, w: str, k: int, n: int, r: int) -> dict[str, Any]:
+            argv = commands[c] + base + ["--workload", w, "--n", str(n), "--concurrency", str(k)]
+            rec = run_client(argv, args.timeout, rawdir / f"{c}.log", watch)
+            row: dict[str, Any] = {"client": c, "workload": w, "concurrency": k, "n": n, "round": r + 1}
+            res = rec.get("result") or {}
+            srv_cpu, wrk_cpu = rec["watched_cpu_s"]
+            row.update({
+                "seconds": res.get("seconds"),
+                "ops_per_sec": res.get("ops_per_sec"),
+                "p50_ms": res.get("p50_ms"),
+                "p99_ms": res.get("p99_ms"),
+                "errors": res.get("errors"),
+                "exit_code": rec["exit_code"],
+                "wall_total_s": rec["wall_total_s"],
+                "client_cpu_s": rec["client_cpu_s"],
+                "client_cpu_s_per_1k": rec["client_cpu_s"] * 1000 / n,
+                "server_cpu_s": srv_cpu,
+                "server_cpu_s_per_1k": srv_cpu * 1000 / n,
+                "worker_cpu_s": wrk_cpu,
+                "worker_cpu_s_per_1k": wrk_cpu * 1000 / n,
+                "peak_rss_mib": rec["peak_rss_mib"],
+            })
+            if c in calibration:
+                net = max(0.0, rec["client_cpu_s"] - calibration[c]["client_cpu_s"])
+                row["net_client_cpu_s_per_1k"] = net * 1000 / n
+            if rec.get("failure"):
+                row["failure"] = rec["failure"]
+            elif res.get("client") != c or res.get("workload") != w or res.get("n") != n \
+                    or res.get("concurrency") != k:
+                row["failure"] = "JSON line does not echo client/workload/n/concurrency"
+            return row
+
+        if args.mode == "full":
+            # Warm-up, not measured: the first runs against a fresh server are slower (its caches,
+            # the SQLite file, the worker's first tasks), which would penalize whoever runs first.
+            for w in ("start", "signal"):
+                argv = commands[clients[0]] + base + ["--workload", w, "--n", "200", "--concurrency", "16"]
+                rec = run_client(argv, args.timeout, rawdir / "warmup.log", watch)
+                log(f"run.py: warm-up {clients[0]} {w}: " + (rec.get("failure") or "done"))
+                wait_quiescent(watch)
+
+        total = len(workloads) * len(ks) * len(clients) * rounds
         done = 0
         for w in workloads:
             for k in ks:
+                cell: dict[str, list[dict[str, Any]]] = {c: [] for c in clients}
+                for r in range(rounds):
+                    # Each round starts with the next client, so no client is always first.
+                    order = clients[r % len(clients):] + clients[:r % len(clients)]
+                    for c in order:
+                        done += 1
+                        row = measure(c, w, k, ns[w], r)
+                        cell[c].append(row)
+                        waited = wait_quiescent(watch)
+                        status = row.get("failure") or (
+                            f"{row['ops_per_sec']:.1f} ops/s p50 {row['p50_ms']:.2f} ms p99 {row['p99_ms']:.2f} ms "
+                            f"errors {row['errors']}")
+                        log(f"run.py: [{done}/{total}] {c:6} {w:8} K={k:<3} n={ns[w]} round {r + 1}: {status} "
+                            f"({row['wall_total_s']:.1f} s, settled {waited:.1f} s)")
                 for c in clients:
-                    done += 1
-                    n = ns[w]
-                    argv = commands[c] + base + ["--workload", w, "--n", str(n), "--concurrency", str(k)]
-                    rec = run_client(argv, args.timeout, rawdir / f"{c}.log", watch)
-                    row: dict[str, Any] = {"client": c, "workload": w, "concurrency": k, "n": n}
-                    res = rec.get("result") or {}
-                    srv_cpu, wrk_cpu = rec["watched_cpu_s"]
-                    row.update({
-                        "seconds": res.get("seconds"),
-                        "ops_per_sec": res.get("ops_per_sec"),
-                        "p50_ms": res.get("p50_ms"),
-                        "p99_ms": res.get("p99_ms"),
-                        "errors": res.get("errors"),
-                        "exit_code": rec["exit_code"],
-                        "wall_total_s": rec["wall_total_s"],
-                        "client_cpu_s": rec["client_cpu_s"],
-                        "client_cpu_s_per_1k": rec["client_cpu_s"] * 1000 / n,
-                        "server_cpu_s": srv_cpu,
-                        "server_cpu_s_per_1k": srv_cpu * 1000 / n,
-                        "worker_cpu_s": wrk_cpu,
-                        "worker_cpu_s_per_1k": wrk_cpu * 1000 / n,
-                        "peak_rss_mib": rec["peak_rss_mib"],
-                    })
-                    if c in calibration:
-                        net = max(0.0, rec["client_cpu_s"] - calibration[c]["client_cpu_s"])
-                        row["net_client_cpu_s_per_1k"] = net * 1000 / n
-                    if rec.get("failure"):
-                        row["failure"] = rec["failure"]
-                    elif res.get("client") != c or res.get("workload") != w or res.get("n") != n \
-                            or res.get("concurrency") != k:
-                        row["failure"] = "JSON line does not echo client/workload/n/concurrency"
-                    rows.append(row)
-                    waited = wait_quiescent(watch)
-                    status = row.get("failure") or (
-                        f"{row['ops_per_sec']:.1f} ops/s p50 {row['p50_ms']:.2f} ms p99 {row['p99_ms']:.2f} ms "
-                        f"errors {row['errors']}")
-                    log(f"run.py: [{done}/{total}] {c:6} {w:8} K={k:<3} n={n}: {status} "
-                        f"({rec['wall_total_s']:.1f} s, settled {waited:.1f} s)")
+                    rows.append(median_row(cell[c]))
     finally:
         kill_group(worker, "worker")
         kill_group(server, "server")
@@ -565,6 +605,7 @@ def main() -> int:
         "mode": args.mode,
         "ks": ks,
         "n": {w: ns[w] for w in workloads},
+        "rounds": rounds,
         "workloads": workloads,
         "clients": clients,
         "elapsed_s": elapsed,
@@ -594,11 +635,13 @@ def main() -> int:
         "",
         "Versions: " + "; ".join(f"{k}: {v}" for k, v in versions.items()),
         "",
-        "N per run: " + ", ".join(f"{w} {ns[w]}" for w in workloads) + f"; K in {ks}. "
-        f"Total time {elapsed / 60:.1f} min.",
+        "N per run: " + ", ".join(f"{w} {ns[w]}" for w in workloads) + f"; K in {ks}; {rounds} "
+        f"round(s) per client and cell, the client order rotated each round. Total time {elapsed / 60:.1f} min.",
         "",
         md_table(trows),
         "",
+        "Each row is the client's round with the median ops/s in that cell (all rounds' ops/s are "
+        "in the JSON); errors are summed over the rounds. "
         "Columns: ops/s, p50 and p99 come from the client program (measured phase only). Client CPU "
         "is utime+stime of the whole client process (start-up and setup included) per 1000 ops; "
         "'net' subtracts the client's start-up cost measured by a `describe --n 1` run. Server CPU "
