@@ -11,18 +11,15 @@ namespace temporal::converter {
 
 namespace detail {
 
-namespace {
-// typeid(T).name() as the C++ spelling ("int", "std::string"); other text as is.
-std::string readable_type(const char* wanted) {
+std::string readable_type(const char* mangled) {
   int status = 0;
-  char* name = abi::__cxa_demangle(wanted, nullptr, nullptr, &status);
-  std::string out = (status == 0 && name) ? name : wanted;
+  char* name = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
+  std::string out = (status == 0 && name) ? name : mangled;
   std::free(name);
   const std::string long_string = "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >";
   for (size_t at; (at = out.find(long_string)) != std::string::npos;) out.replace(at, long_string.size(), "std::string");
   return out;
 }
-}  // namespace
 
 void throw_decode_error(const Payload& p, const char* wanted, const std::string& why) {
   const std::string enc = p.encoding().empty() ? std::string("<none>") : p.encoding();

@@ -1,8 +1,5 @@
 #include <google/protobuf/duration.pb.h>
 
-#include <cxxabi.h>
-
-#include <cstdlib>
 #include <typeinfo>
 
 #include "converter/proto.h"
@@ -12,14 +9,6 @@ namespace temporal::converter {
 namespace {
 
 RetryState retry_state(int v) { return (v >= 0 && v <= 7) ? static_cast<RetryState>(v) : RetryState::kUnspecified; }
-
-std::string demangled_type_name(const std::exception& e) {
-  int status = 0;
-  char* name = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
-  std::string out = (status == 0 && name) ? name : typeid(e).name();
-  std::free(name);
-  return out;
-}
 
 Payloads details_of(const DataConverter& dc, const apifailure::Failure& f, const apicommon::Payloads& p) {
   (void)f;
@@ -186,7 +175,7 @@ void failure_to_proto(const DataConverter& dc, const std::exception_ptr& ep, api
   } catch (const FailureError& e) {
     failure_to_proto(dc, e, out);
   } catch (const std::exception& e) {
-    ApplicationFailure wrapped(e.what(), ApplicationFailure::Info{.type = demangled_type_name(e)});
+    ApplicationFailure wrapped(e.what(), ApplicationFailure::Info{.type = detail::readable_type(typeid(e).name())});
     failure_to_proto(dc, wrapped, out);
   } catch (...) {
     ApplicationFailure wrapped("unknown C++ exception", ApplicationFailure::Info{.type = "UnknownException"});

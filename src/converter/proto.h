@@ -4,6 +4,7 @@
 #include <chrono>
 #include <exception>
 #include <memory>
+#include <string>
 
 #include <google/protobuf/duration.pb.h>
 #include <google/protobuf/timestamp.pb.h>
@@ -35,6 +36,11 @@ std::shared_ptr<const FailureError> failure_from_proto(const DataConverter& dc, 
 /// becomes an ApplicationFailure whose type is the exception's type name.
 void failure_to_proto(const DataConverter& dc, const std::exception_ptr& e, apifailure::Failure* out);
 void failure_to_proto(const DataConverter& dc, const FailureError& e, apifailure::Failure* out);
+
+namespace detail {
+/// typeid(T).name() as the C++ spelling ("int", "std::string", "my::Error"); other text as is.
+std::string readable_type(const char* mangled);
+}  // namespace detail
 
 /// google.protobuf.Duration and Timestamp <-> std::chrono. Values beyond the chrono types' range
 /// (only corrupt input carries them) saturate instead of overflowing.

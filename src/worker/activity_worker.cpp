@@ -281,7 +281,7 @@ void ActivityWorker::shutdown() {
   {
     std::lock_guard lock(mu_);
     stop_polling_ = true;
-    for (auto* ctx : polls_) ctx->TryCancel();
+    polls_->cancel();
   }
   cv_.notify_all();
   for (auto& t : pollers_) t.join();
@@ -339,22 +339,10 @@ void ActivityWorker::set_fatal(std::exception_ptr e) {
       first = true;
     }
     stop_polling_ = true;
-    for (auto* ctx : polls_) ctx->TryCancel();
+    polls_->cancel();
   }
   cv_.notify_all();
   if (first && on_fatal_) on_fatal_(e);
-}
-
-void ActivityWorker::register_poll(grpc::ClientContext* ctx) {
-  std::lock_guard lock(mu_);
-  polls_.insert(ctx);
-  // TryCancel before the call starts is kept by gRPC and applied when it does.
-  if (stop_polling_) ctx->TryCancel();
-}
-
-void ActivityWorker::unregister_poll(grpc::ClientContext* ctx) {
-  std::lock_guard lock(mu_);
-  polls_.erase(ctx);
 }
 
 void ActivityWorker::poll_loop() {
@@ -372,20 +360,10 @@ void ActivityWorker::poll_loop() {
     auto opts = core_->rpc_options();
     opts.timeout = kPollTimeout;
     opts.retry = false;
-    // Channel::unary with our own starter, so that shutdown can cancel the long poll.
-    auto start = [this, &channel](grpc::ClientContext* ctx, const Req* rq, PollResponse* rs,
-                                  std::function<void(grpc::Status)> done) {
-      register_poll(ctx);
-      async_detail::happens_before(ctx);
-      channel.workflow().async()->PollActivityTaskQueue(ctx, rq, rs, [this, ctx, done = std::move(done)](grpc::Status s) {
-        async_detail::happens_after(ctx);
-        unregister_poll(ctx);
-        done(std::move(s));
-      });
-    };
+    opts.cancellation = polls_;  // shutdown and a fatal error cancel the long poll
     rpc::Result<PollResponse> r;
     try {
-      r = channel.unary<Req, PollResponse>("PollActivityTaskQueue", std::move(req), std::move(opts), start).get();
+      r = rpc::PollActivityTaskQueue(channel, std::move(req), std::move(opts)).get();
     } catch (const std::exception& e) {
       r.status.code = grpc::StatusCode::UNKNOWN;
       r.status.message = e.what();

@@ -145,9 +145,6 @@ class ActivityWorker {
   activity::Info make_info(const PollResponse& task) const;
   void respond(const PollResponse& task, const ActivityContext& ctx, converter::Payload result, std::exception_ptr error);
 
-  void register_poll(grpc::ClientContext* ctx);
-  void unregister_poll(grpc::ClientContext* ctx);
-
   const std::shared_ptr<const client::detail::ClientCore> core_;
   const WorkerOptions options_;
   const std::map<std::string, ActivityFunction> activities_;
@@ -160,10 +157,10 @@ class ActivityWorker {
   bool shut_down_ = false;
 
   std::atomic<bool> stop_polling_{false};
-  mutable std::mutex mu_;  // slots, backoff sleeps, in-flight polls, fatal error
+  mutable std::mutex mu_;  // slots, backoff sleeps, fatal error
   std::condition_variable cv_;
   int free_slots_;
-  std::set<grpc::ClientContext*> polls_;  // polls in flight, cancelled by shutdown
+  const std::shared_ptr<rpc::CallCancellation> polls_ = std::make_shared<rpc::CallCancellation>();  // polls in flight
   std::exception_ptr fatal_;
   std::vector<std::thread> pollers_;
 

@@ -572,14 +572,7 @@ std::shared_ptr<Waiter> Instance::start_activity(const std::string& type, const 
   if (o.schedule_to_close_timeout) converter::to_proto_duration(*o.schedule_to_close_timeout, a->mutable_schedule_to_close_timeout());
   if (o.schedule_to_start_timeout) converter::to_proto_duration(*o.schedule_to_start_timeout, a->mutable_schedule_to_start_timeout());
   if (o.heartbeat_timeout) converter::to_proto_duration(*o.heartbeat_timeout, a->mutable_heartbeat_timeout());
-  if (o.retry_policy) {
-    auto* rp = a->mutable_retry_policy();
-    converter::to_proto_duration(o.retry_policy->initial_interval, rp->mutable_initial_interval());
-    rp->set_backoff_coefficient(o.retry_policy->backoff_coefficient);
-    if (o.retry_policy->maximum_interval) converter::to_proto_duration(*o.retry_policy->maximum_interval, rp->mutable_maximum_interval());
-    rp->set_maximum_attempts(o.retry_policy->maximum_attempts);
-    for (const auto& t : o.retry_policy->non_retryable_error_types) rp->add_non_retryable_error_types(t);
-  }
+  if (o.retry_policy) client::detail::to_proto_retry_policy(*o.retry_policy, a->mutable_retry_policy());
   all_waiters_.push_back(w);
   emit(std::move(c), w);
   if (cancel_requested_ && !w->detached) cancel_waiter(w);
