@@ -8,7 +8,7 @@
 
 #include "converter/proto.h"
 #include "temporal/api/history/v1/message.pb.h"
-#include "workflow/instance.h"
+#include "worker/workflow_run.h"
 
 namespace temporal::worker {
 
@@ -58,8 +58,13 @@ std::string history_json_to_serialized(std::string_view text) {
 Replayer::Replayer(ReplayerOptions options) : options_(std::move(options)) {}
 Replayer::Replayer() : Replayer(ReplayerOptions{}) {}
 
-Replayer& Replayer::register_workflow_factory(std::string name, WorkflowFactory factory) {
-  workflows_[std::move(name)] = std::move(factory);
+Replayer& Replayer::register_workflow(workflow::WorkflowDefinition definition) {
+  if (workflows_.count(definition.name)) {
+    throw InvalidArgumentError("workflow_type", "workflow type '" + definition.name +
+                                                    "' is already registered with this replayer; register each once");
+  }
+  auto name = definition.name;
+  workflows_.emplace(std::move(name), std::move(definition));
   return *this;
 }
 
@@ -109,24 +114,23 @@ ReplayResult Replayer::replay_serialized(const std::string& serialized_history) 
                                                     "' is not registered with the replayer; registered: [" + known + "]");
   }
 
-  workflow::detail::Instance instance(&it->second, &options_.data_converter, options_.namespace_name,
-                                      started.task_queue().name());
-  instance.set_execution(result.workflow_id, result.run_id);
+  worker::detail::WorkflowRun run(&it->second, &options_.data_converter, options_.namespace_name,
+                                  started.task_queue().name(), result.workflow_id, result.run_id, options_.logger);
   std::vector<const apihistory::HistoryEvent*> ptrs;
   ptrs.reserve(events.size());
   for (const auto& e : events) ptrs.push_back(&e);
   // Everything is replay: the "current" task lies beyond the last event.
-  (void)instance.process(ptrs, events.size() + 1, {});
+  (void)run.apply(ptrs, events.size() + 1, {});
 
   // If the last workflow task was completed, the history holds every command it produced, and
   // anything left unmatched is a change in the code.
-  result.workflow_tasks = instance.tasks_run();
+  result.workflow_tasks = run.tasks_run();
   bool last_task_completed = false;
   for (const auto& e : events) {
     if (e.event_type() == apienums::EVENT_TYPE_WORKFLOW_TASK_STARTED) last_task_completed = false;
     if (e.event_type() == apienums::EVENT_TYPE_WORKFLOW_TASK_COMPLETED) last_task_completed = true;
   }
-  if (last_task_completed) instance.require_all_commands_matched();
+  if (last_task_completed) run.require_all_commands_recorded();
 
   const auto last = events[events.size() - 1].event_type();
   result.workflow_closed = last == apienums::EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED ||

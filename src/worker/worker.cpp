@@ -11,7 +11,7 @@ struct Worker::Impl {
   Impl(client::Client c, WorkerOptions o) : client(std::move(c)), options(std::move(o)) {}
   client::Client client;
   WorkerOptions options;
-  std::map<std::string, WorkflowFactory> workflows;
+  std::map<std::string, workflow::WorkflowDefinition> workflows;
   std::map<std::string, ActivityFunction> activities;
   std::unique_ptr<detail::WorkflowWorker> workflow_worker;
   std::unique_ptr<detail::ActivityWorker> activity_worker;
@@ -40,15 +40,26 @@ Worker::Worker(client::Client client, WorkerOptions options) {
 
 Worker::~Worker() { shutdown(); }
 
-Worker& Worker::register_workflow_factory(std::string name, WorkflowFactory factory) {
+Worker& Worker::register_workflow(workflow::WorkflowDefinition definition) {
   if (impl_->started) throw std::logic_error("register workflows before Worker::start");
-  impl_->workflows[std::move(name)] = std::move(factory);
+  if (definition.name.empty()) throw InvalidArgumentError("workflow_type", "a workflow type needs a name");
+  if (impl_->workflows.count(definition.name)) {
+    throw InvalidArgumentError("workflow_type", "workflow type '" + definition.name +
+                                                    "' is already registered on this worker; register each type once");
+  }
+  auto name = definition.name;
+  impl_->workflows.emplace(std::move(name), std::move(definition));
   return *this;
 }
 
 Worker& Worker::register_activity_function(std::string name, ActivityFunction fn) {
   if (impl_->started) throw std::logic_error("register activities before Worker::start");
-  impl_->activities[std::move(name)] = std::move(fn);
+  if (name.empty()) throw InvalidArgumentError("activity_type", "an activity type needs a name");
+  if (impl_->activities.count(name)) {
+    throw InvalidArgumentError("activity_type", "activity type '" + name +
+                                                    "' is already registered on this worker; register each type once");
+  }
+  impl_->activities.emplace(std::move(name), std::move(fn));
   return *this;
 }
 
@@ -59,8 +70,16 @@ void Worker::start() {
   auto* impl = impl_.get();
   auto on_fatal = [impl](std::exception_ptr e) { impl->on_fatal(e); };
   if (!impl_->workflows.empty()) {
-    impl_->workflow_worker = std::make_unique<detail::WorkflowWorker>(impl_->client.core(), impl_->options,
-                                                                      impl_->workflows, on_fatal);
+    const auto& core = impl_->client.core();
+    detail::WorkflowWorkerConfig config;
+    config.namespace_name = core->namespace_name;
+    config.identity = impl_->options.identity.empty() ? core->identity : impl_->options.identity;
+    config.options = impl_->options;
+    config.data_converter = core->data_converter;
+    config.workflows = impl_->workflows;
+    config.logger = impl_->options.logger;
+    impl_->workflow_worker = std::make_unique<detail::WorkflowWorker>(detail::grpc_workflow_task_client(core),
+                                                                      std::move(config), on_fatal);
     impl_->workflow_worker->start();
   }
   if (!impl_->activities.empty() && !impl_->options.no_activities) {

@@ -1,15 +1,26 @@
 #include "worker/workflow_worker.h"
 
-#include <future>
+#include <unistd.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <list>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "common/backoff.h"
 #include "common/uuid.h"
-#include "rpc/services.h"
+#include "converter/proto.h"
+#include "worker/workflow_run.h"
 
 namespace temporal::worker::detail {
 
 namespace apienums = ::temporal::api::enums::v1;
 namespace apihistory = ::temporal::api::history::v1;
-using workflow::detail::Instance;
+using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -19,370 +30,628 @@ std::string host_name() {
   return host;
 }
 
-std::chrono::milliseconds backoff(int failures, bool resource_exhausted) {
-  const int64_t base = resource_exhausted ? 1000 : 200;
-  int64_t ms = base;
-  for (int i = 1; i < failures && ms < 10000; ++i) ms *= 2;
-  return std::chrono::milliseconds(std::min<int64_t>(ms, 10000));
+int64_t now_ns() { return Clock::now().time_since_epoch().count(); }
+
+/// A cached run and its lock. `stuck` is set when its code overran the deadlock timeout: the thread
+/// in that code keeps the lock, and nobody else may use the run again.
+struct CachedRun {
+  std::timed_mutex mu;
+  std::unique_ptr<WorkflowRun> run;
+  std::atomic<bool> stuck{false};
+};
+
+/// One pool thread, as the watchdog sees it.
+struct PoolSlot {
+  std::atomic<int64_t> code_since{0};  ///< steady-clock ns when workflow code started; 0: not in code
+  // Under State::mu:
+  std::shared_ptr<CachedRun> run;                 ///< the run of the task in progress
+  wsv1::PollWorkflowTaskQueueResponse task_head;  ///< that task, without its history
+  bool abandoned = false;                         ///< the watchdog answered its task; the thread leaves the pool
+  bool busy = false;                              ///< processing a task
+  bool exited = false;                            ///< the thread has left its loop (join does not wait)
+  std::thread thread;
+};
+
+std::string what_of(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "unknown exception";
+  }
 }
 
 }  // namespace
 
-WorkflowWorker::WorkflowWorker(std::shared_ptr<const client::detail::ClientCore> core, WorkerOptions options,
-                               std::map<std::string, WorkflowFactory> workflows,
+struct WorkflowWorker::State : std::enable_shared_from_this<WorkflowWorker::State> {
+  State(std::shared_ptr<WorkflowTaskClient> c, WorkflowWorkerConfig cfg, std::function<void(std::exception_ptr)> f)
+      : client(std::move(c)), config(std::move(cfg)), on_fatal(std::move(f)), polls(std::make_shared<rpc::CallCancellation>()) {
+    sticky_queue = host_name() + ":" + temporal::detail::uuid4();
+    if (!config.logger) config.logger = stderr_logger();
+  }
+
+  const std::shared_ptr<WorkflowTaskClient> client;
+  WorkflowWorkerConfig config;
+  const std::function<void(std::exception_ptr)> on_fatal;
+  const std::shared_ptr<rpc::CallCancellation> polls;
+  std::string sticky_queue;
+
+  mutable std::mutex mu;
+  std::condition_variable cv;  ///< task queue, slots, shutdown
+  bool stopping = false;       ///< no more polls
+  bool pool_stop = false;      ///< pool threads leave once the queue is empty
+  std::deque<wsv1::PollWorkflowTaskQueueResponse> queue;
+  int in_flight = 0;  ///< tasks queued or being processed (bounded by max_concurrent_workflow_tasks)
+  std::exception_ptr fatal;
+  std::vector<std::thread> pollers;
+  std::vector<std::shared_ptr<PoolSlot>> pool;
+  std::thread watchdog;
+  std::condition_variable watchdog_cv;
+  std::vector<StuckRun> stuck;
+  std::set<std::string> stuck_run_ids;  ///< runs whose code is still stuck
+  // The LRU cache of runs.
+  std::list<std::string> lru;
+  std::unordered_map<std::string, std::pair<std::shared_ptr<CachedRun>, std::list<std::string>::iterator>> cache;
+
+  void log(LogLevel level, const std::string& message) const { config.logger(level, "workflow worker: " + message); }
+
+  // ---- threads ------------------------------------------------------------------------------------
+  void start_pool_thread() {  // under mu
+    auto slot = std::make_shared<PoolSlot>();
+    slot->thread = std::thread([self = shared_from_this(), slot] { self->pool_main(slot); });
+    pool.push_back(std::move(slot));
+  }
+
+  void pool_main(const std::shared_ptr<PoolSlot>& slot) {
+    for (;;) {
+      wsv1::PollWorkflowTaskQueueResponse task;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return !queue.empty() || pool_stop; });
+        if (queue.empty()) {
+          slot->exited = true;
+          return;
+        }
+        task = std::move(queue.front());
+        queue.pop_front();
+        slot->task_head = task;
+        slot->task_head.clear_history();
+        slot->busy = true;
+      }
+      try {
+        handle_task(task, *slot);
+      } catch (const std::exception& e) {
+        log(LogLevel::kError, std::string("unexpected error handling a workflow task: ") + e.what());
+      }
+      std::lock_guard lock(mu);
+      slot->run.reset();
+      slot->busy = false;
+      if (slot->abandoned) {  // the watchdog answered the task and started a replacement thread
+        slot->exited = true;
+        return;
+      }
+      --in_flight;
+      cv.notify_all();
+    }
+  }
+
+  void poll_main(bool sticky) {
+    int failures = 0;
+    const auto& o = config.options;
+    for (;;) {
+      {
+        // A slot first: a poll that returns a task must be able to hand it over.
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return stopping || in_flight < o.max_concurrent_workflow_tasks; });
+        if (stopping) return;
+        ++in_flight;
+      }
+      wsv1::PollWorkflowTaskQueueRequest req;
+      req.set_namespace_(config.namespace_name);
+      req.mutable_task_queue()->set_name(sticky ? sticky_queue : o.task_queue);
+      req.mutable_task_queue()->set_kind(sticky ? apienums::TASK_QUEUE_KIND_STICKY : apienums::TASK_QUEUE_KIND_NORMAL);
+      if (sticky) req.mutable_task_queue()->set_normal_name(o.task_queue);
+      req.set_identity(config.identity);
+      auto r = client->poll(std::move(req), polls);
+      const PollOutcome outcome = classify_poll(r.status);
+      std::unique_lock lock(mu);
+      if (outcome == PollOutcome::kTask && r.ok() && !r.value.task_token().empty()) {
+        // A task that arrives while stopping is still answered.
+        failures = 0;
+        queue.push_back(std::move(r.value));
+        cv.notify_all();
+        continue;
+      }
+      --in_flight;
+      cv.notify_all();
+      if (stopping || outcome == PollOutcome::kStopped) return;
+      if (outcome == PollOutcome::kTask) {
+        failures = 0;
+        continue;  // the long poll expired
+      }
+      if (outcome == PollOutcome::kFatal) {
+        lock.unlock();
+        report_fatal(r.status);
+        return;
+      }
+      ++failures;
+      temporal::detail::Backoff backoff;
+      backoff.initial = std::chrono::milliseconds(is_resource_exhausted(r.status) ? 1000 : 200);
+      cv.wait_for(lock, backoff.delay(failures), [&] { return stopping; });
+    }
+  }
+
+  void report_fatal(const rpc::Status& status) {
+    std::exception_ptr error;
+    try {
+      client->throw_status(status, "poll workflow tasks on '" + config.options.task_queue + "'");
+    } catch (...) {
+      error = std::current_exception();
+    }
+    {
+      std::lock_guard lock(mu);
+      if (!fatal) fatal = error;
+      stopping = true;
+      cv.notify_all();
+    }
+    polls->cancel();
+    log(LogLevel::kError, "stopped polling: " + what_of(error));
+    if (on_fatal) on_fatal(error);
+  }
+
+  // ---- the deadlock watchdog -------------------------------------------------------------------
+  void watchdog_main() {
+    const auto timeout = config.options.deadlock_timeout;
+    const auto tick = std::clamp(timeout / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(250));
+    std::unique_lock lock(mu);
+    while (!pool_stop) {
+      watchdog_cv.wait_for(lock, tick);
+      const int64_t now = now_ns();
+      std::vector<std::shared_ptr<PoolSlot>> overran;
+      for (const auto& slot : pool) {
+        const int64_t since = slot->code_since.load();
+        if (since != 0 && !slot->abandoned &&
+            now - since > std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count()) {
+          overran.push_back(slot);
+        }
+      }
+      for (const auto& slot : overran) {
+        auto task = abandon(*slot);
+        lock.unlock();
+        if (task.has_query()) {
+          fail_query(task, potential_deadlock().what());
+        } else {
+          fail_task(task, std::make_exception_ptr(potential_deadlock()), false);
+        }
+        lock.lock();
+      }
+    }
+  }
+
+  ApplicationFailure potential_deadlock() const {
+    return ApplicationFailure("potential deadlock detected: workflow code ran longer than " +
+                                  std::to_string(config.options.deadlock_timeout.count()) +
+                                  " ms without yielding; workflow code must only await workflow awaitables "
+                                  "(no blocking calls, no busy loops)",
+                              ApplicationFailure::Info{.type = "PotentialDeadlock"});
+  }
+
+  // Under mu: gives up on the slot's task (the run is failed, evicted and remembered) and puts a
+  // new thread in the pool in its place. Returns the task to fail.
+  wsv1::PollWorkflowTaskQueueResponse abandon(PoolSlot& slot) {
+    slot.abandoned = true;
+    const auto& exec = slot.task_head.workflow_execution();
+    if (slot.run) slot.run->stuck = true;
+    stuck.push_back(StuckRun{exec.workflow_id(), exec.run_id(), slot.task_head.workflow_type().name(),
+                             Clock::now() - config.options.deadlock_timeout, true});
+    stuck_run_ids.insert(exec.run_id());
+    evict_locked(exec.run_id());
+    log(LogLevel::kError, "workflow " + exec.workflow_id() + " (run " + exec.run_id() + ", type " +
+                              slot.task_head.workflow_type().name() + ") ran longer than " +
+                              std::to_string(config.options.deadlock_timeout.count()) +
+                              " ms without yielding; its task is failed and its thread left to finish on its own");
+    --in_flight;
+    if (!pool_stop) start_pool_thread();
+    cv.notify_all();
+    return slot.task_head;
+  }
+
+  // The thread of a stuck run came back from the workflow code.
+  void unstuck(const std::string& run_id) {
+    std::lock_guard lock(mu);
+    stuck_run_ids.erase(run_id);
+    for (auto& s : stuck) {
+      if (s.run_id == run_id) s.still_running = false;
+    }
+  }
+
+  // ---- the cache ----------------------------------------------------------------------------------
+  std::shared_ptr<CachedRun> cache_get(const std::string& run_id) {
+    std::lock_guard lock(mu);
+    auto it = cache.find(run_id);
+    if (it == cache.end()) return nullptr;
+    lru.splice(lru.begin(), lru, it->second.second);
+    return it->second.first;
+  }
+
+  void cache_put(const std::string& run_id, std::shared_ptr<CachedRun> run) {
+    const size_t max = config.options.max_cached_workflows;
+    if (max == 0) return;
+    std::lock_guard lock(mu);
+    auto it = cache.find(run_id);
+    if (it != cache.end()) {
+      it->second.first = std::move(run);
+      lru.splice(lru.begin(), lru, it->second.second);
+      return;
+    }
+    lru.push_front(run_id);
+    cache.emplace(run_id, std::make_pair(std::move(run), lru.begin()));
+    while (cache.size() > max) {
+      cache.erase(lru.back());
+      lru.pop_back();
+    }
+  }
+
+  void evict(const std::string& run_id, const CachedRun* only = nullptr) {
+    std::lock_guard lock(mu);
+    evict_locked(run_id, only);
+  }
+
+  void evict_locked(const std::string& run_id, const CachedRun* only = nullptr) {
+    auto it = cache.find(run_id);
+    if (it == cache.end() || (only && it->second.first.get() != only)) return;
+    lru.erase(it->second.second);
+    cache.erase(it);
+  }
+
+  // ---- tasks --------------------------------------------------------------------------------------
+  std::vector<apihistory::HistoryEvent> fetch_history(const wsv1::PollWorkflowTaskQueueResponse& task, bool from_start) {
+    std::vector<apihistory::HistoryEvent> events;
+    std::string token;
+    if (!from_start) {
+      events.assign(task.history().events().begin(), task.history().events().end());
+      token = task.next_page_token();
+      if (token.empty()) return events;
+    }
+    do {
+      wsv1::GetWorkflowExecutionHistoryRequest req;
+      req.set_namespace_(config.namespace_name);
+      *req.mutable_execution() = task.workflow_execution();
+      req.set_next_page_token(token);
+      auto r = client->history(std::move(req));
+      if (!r.ok()) client->throw_status(r.status, "fetch history for a workflow task");
+      for (auto& e : *r.value.mutable_history()->mutable_events()) events.push_back(std::move(e));
+      token = r.value.next_page_token();
+      // Pages past the task's started event belong to a later task.
+      if (task.started_event_id() > 0 && !events.empty() && events.back().event_id() >= task.started_event_id()) break;
+    } while (!token.empty());
+    return events;
+  }
+
+  std::unique_ptr<WorkflowRun> new_run(const wsv1::PollWorkflowTaskQueueResponse& task) const {
+    auto it = config.workflows.find(task.workflow_type().name());
+    if (it == config.workflows.end()) {
+      std::string known;
+      for (const auto& [k, _] : config.workflows) known += (known.empty() ? "" : ", ") + k;
+      throw ApplicationFailure("workflow type '" + task.workflow_type().name() + "' is not registered on task queue '" +
+                                   config.options.task_queue + "'; registered: [" + known + "]",
+                               ApplicationFailure::Info{.type = "NotFoundError"});
+    }
+    return std::make_unique<WorkflowRun>(&it->second, &config.data_converter, config.namespace_name,
+                                         config.options.task_queue, task.workflow_execution().workflow_id(),
+                                         task.workflow_execution().run_id(), config.logger);
+  }
+
+  // Locks `run`, unless its code is stuck (then false: the run may never be used again).
+  static bool lock_run(CachedRun& run, std::unique_lock<std::timed_mutex>& lock) {
+    lock = std::unique_lock<std::timed_mutex>(run.mu, std::defer_lock);
+    while (!lock.try_lock_for(std::chrono::milliseconds(50))) {
+      if (run.stuck) return false;
+    }
+    return !run.stuck;
+  }
+
+  void fail_task(const wsv1::PollWorkflowTaskQueueResponse& task, std::exception_ptr error, bool nondeterminism) {
+    evict(task.workflow_execution().run_id());
+    // Only the first attempt reports: later attempts would fail the same way, in a hot loop.
+    if (task.attempt() > 1) return;
+    wsv1::RespondWorkflowTaskFailedRequest req;
+    req.set_task_token(task.task_token());
+    req.set_cause(nondeterminism ? apienums::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR
+                                 : apienums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE);
+    converter::failure_to_proto(config.data_converter, error, req.mutable_failure());
+    req.set_identity(config.identity);
+    req.set_namespace_(config.namespace_name);
+    const auto status = client->fail(std::move(req));
+    if (!status.ok()) log(LogLevel::kWarn, "could not fail a workflow task: " + status.message);
+  }
+
+  void fail_query(const wsv1::PollWorkflowTaskQueueResponse& task, const std::string& message) {
+    wsv1::RespondQueryTaskCompletedRequest resp;
+    resp.set_task_token(task.task_token());
+    resp.set_namespace_(config.namespace_name);
+    resp.set_completed_type(apienums::QUERY_RESULT_TYPE_FAILED);
+    resp.set_error_message(message);
+    (void)client->answer_query(std::move(resp));
+  }
+
+  void handle_legacy_query(const wsv1::PollWorkflowTaskQueueResponse& task, PoolSlot& slot) {
+    wsv1::RespondQueryTaskCompletedRequest resp;
+    resp.set_task_token(task.task_token());
+    resp.set_namespace_(config.namespace_name);
+    try {
+      const std::string run_id = task.workflow_execution().run_id();
+      const bool have_events = task.history().events_size() > 0;
+      auto run = cache_get(run_id);
+      std::unique_lock<std::timed_mutex> lock;
+      if (run && !lock_run(*run, lock)) run.reset();
+      if (!run || (have_events && task.history().events(0).event_id() != run->run->last_event_id() + 1)) {
+        // Not cached (or behind): replay the history into a run of its own.
+        if (lock.owns_lock()) lock.unlock();
+        run = std::make_shared<CachedRun>();
+        run->run = new_run(task);
+        lock = std::unique_lock<std::timed_mutex>(run->mu);
+        auto events = fetch_history(task, !have_events || task.history().events(0).event_id() != 1);
+        {
+          std::lock_guard state_lock(mu);
+          slot.run = run;
+        }
+        apply_watched(*run, slot, task, events, events.empty() ? 1 : events.back().event_id() + 1, {});
+      } else if (have_events) {
+        std::vector<apihistory::HistoryEvent> events(task.history().events().begin(), task.history().events().end());
+        apply_watched(*run, slot, task, events, events.back().event_id() + 1, {});
+      }
+      auto args = converter::decode_from(config.data_converter, task.query().query_args());
+      run->run->watch_code(&slot.code_since);
+      auto result = run->run->query(task.query().query_type(), args);
+      run->run->watch_code(nullptr);
+      resp.set_completed_type(apienums::QUERY_RESULT_TYPE_ANSWERED);
+      converter::encode_to(config.data_converter, converter::Payloads{result}, resp.mutable_query_result());
+    } catch (const std::exception& e) {
+      resp.set_completed_type(apienums::QUERY_RESULT_TYPE_FAILED);
+      resp.set_error_message(e.what());
+      converter::failure_to_proto(config.data_converter, std::current_exception(), resp.mutable_failure());
+    }
+    if (abandoned(slot)) return unstuck(task.workflow_execution().run_id());
+    const auto status = client->answer_query(std::move(resp));
+    if (!status.ok()) log(LogLevel::kWarn, "could not answer a query: " + status.message);
+  }
+
+  // Applies events to the run with its code timed by the watchdog through `slot`.
+  TaskOutput apply_watched(CachedRun& run, PoolSlot& slot, const wsv1::PollWorkflowTaskQueueResponse& task,
+                           const std::vector<apihistory::HistoryEvent>& events, int64_t current_started,
+                           const std::vector<::temporal::api::protocol::v1::Message>& messages) {
+    std::vector<const apihistory::HistoryEvent*> ptrs;
+    ptrs.reserve(events.size());
+    for (const auto& e : events) {
+      if (current_started == 0 || e.event_id() <= current_started) ptrs.push_back(&e);
+    }
+    run.run->watch_code(&slot.code_since);
+    struct Unwatch {
+      WorkflowRun* r;
+      ~Unwatch() { r->watch_code(nullptr); }
+    } unwatch{run.run.get()};
+    return run.run->apply(ptrs, current_started, messages);
+  }
+
+  void handle_task(const wsv1::PollWorkflowTaskQueueResponse& task, PoolSlot& slot) {
+    if (task.has_query()) return handle_legacy_query(task, slot);
+    const std::string run_id = task.workflow_execution().run_id();
+    bool stuck_now;
+    {
+      std::lock_guard lock(mu);
+      stuck_now = stuck_run_ids.count(run_id) > 0;
+    }
+    if (stuck_now) {
+      // Its code is still stuck on another thread: failing again beats a second stuck thread.
+      fail_task(task, std::make_exception_ptr(potential_deadlock()), false);
+      return;
+    }
+    std::shared_ptr<CachedRun> run = cache_get(run_id);
+    const int64_t first = task.history().events_size() ? task.history().events(0).event_id() : 0;
+    std::unique_lock<std::timed_mutex> lock;
+    if (run && (!lock_run(*run, lock) || first != run->run->last_event_id() + 1)) {
+      // Missed events (or the task came from the normal queue after a restart): replay in full.
+      if (lock.owns_lock()) lock.unlock();
+      evict(run_id);
+      run.reset();
+    }
+    TaskOutput output;
+    std::exception_ptr error;
+    bool nondeterminism = false;
+    try {
+      std::vector<apihistory::HistoryEvent> events;
+      if (!run) {
+        run = std::make_shared<CachedRun>();
+        run->run = new_run(task);
+        lock = std::unique_lock<std::timed_mutex>(run->mu);
+        events = fetch_history(task, first != 1);
+      } else {
+        events = fetch_history(task, false);
+      }
+      {
+        std::lock_guard state_lock(mu);
+        slot.run = run;
+      }
+      if (events.empty() || events.back().event_id() < task.started_event_id()) {
+        throw NondeterminismError("history for workflow task ends at event " +
+                                  std::to_string(events.empty() ? 0 : events.back().event_id()) +
+                                  " before its started event " + std::to_string(task.started_event_id()));
+      }
+      std::vector<::temporal::api::protocol::v1::Message> messages(task.messages().begin(), task.messages().end());
+      output = apply_watched(*run, slot, task, events, task.started_event_id(), messages);
+    } catch (const NondeterminismError&) {
+      error = std::current_exception();
+      nondeterminism = true;
+    } catch (...) {
+      error = std::current_exception();
+    }
+    if (abandoned(slot)) {
+      // The watchdog failed this task while the code ran: what it produced is dropped.
+      unstuck(run_id);
+      return;
+    }
+    if (error) {
+      fail_task(task, error, nondeterminism);
+      return;
+    }
+    wsv1::RespondWorkflowTaskCompletedRequest resp;
+    resp.set_task_token(task.task_token());
+    resp.set_identity(config.identity);
+    resp.set_namespace_(config.namespace_name);
+    for (auto& c : output.commands) *resp.add_commands() = std::move(c);
+    for (auto& m : output.messages) *resp.add_messages() = std::move(m);
+    run->run->watch_code(&slot.code_since);
+    for (const auto& [id, q] : task.queries()) {
+      auto& qr = (*resp.mutable_query_results())[id];
+      try {
+        auto args = converter::decode_from(config.data_converter, q.query_args());
+        auto result = run->run->query(q.query_type(), args);
+        qr.set_result_type(apienums::QUERY_RESULT_TYPE_ANSWERED);
+        converter::encode_to(config.data_converter, converter::Payloads{result}, qr.mutable_answer());
+      } catch (const std::exception& e) {
+        qr.set_result_type(apienums::QUERY_RESULT_TYPE_FAILED);
+        qr.set_error_message(e.what());
+      }
+    }
+    run->run->watch_code(nullptr);
+    const bool cache_it = config.options.max_cached_workflows > 0 && !run->run->completed();
+    if (cache_it) {
+      auto* sa = resp.mutable_sticky_attributes();
+      sa->mutable_worker_task_queue()->set_name(sticky_queue);
+      sa->mutable_worker_task_queue()->set_kind(apienums::TASK_QUEUE_KIND_STICKY);
+      sa->mutable_worker_task_queue()->set_normal_name(config.options.task_queue);
+      converter::to_proto_duration(config.options.sticky_schedule_to_start_timeout, sa->mutable_schedule_to_start_timeout());
+      // Cached before answering: once the server has the answer it may hand the run's next task (or
+      // a query) to another poller at once, which must find this state, not an older one.
+      cache_put(run_id, run);
+    } else {
+      evict(run_id);
+    }
+    const auto status = client->complete(std::move(resp));
+    // A failed answer leaves the run ahead of the server's history: never reuse it.
+    if (!status.ok()) {
+      evict(run_id, run.get());
+      log(LogLevel::kWarn, "could not complete a workflow task of " + task.workflow_execution().workflow_id() + ": " +
+                               status.message);
+    }
+  }
+
+  bool abandoned(const PoolSlot& slot) const {
+    std::lock_guard lock(mu);
+    return slot.abandoned;
+  }
+};
+
+WorkflowWorker::WorkflowWorker(std::shared_ptr<WorkflowTaskClient> client, WorkflowWorkerConfig config,
                                std::function<void(std::exception_ptr)> on_fatal)
-    : core_(std::move(core)),
-      options_(std::move(options)),
-      workflows_(std::move(workflows)),
-      on_fatal_(std::move(on_fatal)),
-      polls_(std::make_shared<rpc::CallCancellation>()) {
-  sticky_queue_ = host_name() + ":" + temporal::detail::uuid4();
+    : state_(std::make_shared<State>(std::move(client), std::move(config), std::move(on_fatal))) {}
+
+WorkflowWorker::~WorkflowWorker() {
+  shutdown();
+  // Threads still in workflow code that never yields cannot be joined; they own (through the
+  // state) everything they can touch, and end when that code returns.
+  std::lock_guard lock(state_->mu);
+  for (auto& slot : state_->pool) {
+    if (slot->thread.joinable()) slot->thread.detach();
+  }
 }
 
-WorkflowWorker::~WorkflowWorker() { shutdown(); }
-
 void WorkflowWorker::start() {
-  if (started_.exchange(true)) throw std::logic_error("WorkflowWorker::start called twice");
-  const int pollers = std::max(1, options_.workflow_task_pollers);
-  const bool sticky = options_.max_cached_workflows > 0;
-  for (int i = 0; i < pollers; ++i) {
-    threads_.emplace_back([this] { poll_loop(false); });
-  }
-  if (sticky) {
-    for (int i = 0; i < std::max(1, pollers / 2); ++i) threads_.emplace_back([this] { poll_loop(true); });
+  auto& s = *state_;
+  std::lock_guard lock(s.mu);
+  if (!s.pollers.empty()) throw std::logic_error("WorkflowWorker::start called twice");
+  const auto& o = s.config.options;
+  for (int i = 0; i < o.max_concurrent_workflow_tasks; ++i) s.start_pool_thread();
+  s.watchdog = std::thread([st = state_] { st->watchdog_main(); });
+  const int pollers = std::max(1, o.workflow_task_pollers);
+  for (int i = 0; i < pollers; ++i) s.pollers.emplace_back([st = state_] { st->poll_main(false); });
+  if (o.max_cached_workflows > 0) {
+    for (int i = 0; i < std::max(1, pollers / 2); ++i) s.pollers.emplace_back([st = state_] { st->poll_main(true); });
   }
 }
 
 void WorkflowWorker::shutdown() {
-  if (stopping_.exchange(true)) return;
-  polls_->cancel();
-  for (auto& t : threads_) {
-    if (t.joinable()) t.join();
-  }
-  threads_.clear();
+  auto& s = *state_;
   {
-    // Tasks already polled are finished and answered.
-    std::unique_lock lock(slots_mu_);
-    slots_cv_.wait(lock, [&] { return in_flight_ == 0; });
+    std::lock_guard lock(s.mu);
+    if (s.pool_stop) return;
+    s.stopping = true;
+    s.cv.notify_all();
   }
-  if (started_ && options_.max_cached_workflows > 0) {
+  s.polls->cancel();
+  for (auto& t : s.pollers) t.join();
+  const bool started = !s.pollers.empty();
+  s.pollers.clear();
+  std::vector<std::shared_ptr<PoolSlot>> pool;
+  {
+    // Tasks already polled are answered, within the bound.
+    std::unique_lock lock(s.mu);
+    s.cv.wait_for(lock, s.config.shutdown_wait, [&] { return s.in_flight == 0; });
+    // Tasks still queued past the bound are left to the server (they time out and go to another
+    // worker); pool threads take no more.
+    s.in_flight -= static_cast<int>(s.queue.size());
+    s.queue.clear();
+    s.pool_stop = true;
+    s.cv.notify_all();
+    s.watchdog_cv.notify_all();
+    pool = s.pool;
+  }
+  if (s.watchdog.joinable()) s.watchdog.join();
+  size_t busy = 0;
+  for (auto& slot : pool) {
+    bool idle, abandoned;
+    {
+      std::lock_guard lock(s.mu);
+      idle = slot->exited || (!slot->busy && !slot->abandoned);
+      abandoned = slot->abandoned;
+    }
+    // An idle thread leaves at once; one that is busy past the bound, or stuck, is not waited for.
+    if (idle && slot->thread.joinable()) {
+      slot->thread.join();
+    } else if (!abandoned) {
+      ++busy;
+    }
+  }
+  if (started && s.config.options.max_cached_workflows > 0) {
     wsv1::ShutdownWorkerRequest req;
-    req.set_namespace_(core_->namespace_name);
-    req.set_sticky_task_queue(sticky_queue_);
-    req.set_identity(core_->identity);
+    req.set_namespace_(s.config.namespace_name);
+    req.set_sticky_task_queue(s.sticky_queue);
+    req.set_identity(s.config.identity);
     req.set_reason("graceful shutdown");
-    auto opts = core_->rpc_options();
-    opts.timeout = std::chrono::milliseconds(5000);
-    opts.retry = false;
     // Older servers lack ShutdownWorker (UNIMPLEMENTED); nothing else to do then.
-    (void)rpc::ShutdownWorker(core_->channel(), std::move(req), std::move(opts)).get();
+    (void)s.client->shutdown_worker(std::move(req));
   }
-  std::lock_guard lock(mu_);
-  cache_.clear();
-  lru_.clear();
+  std::lock_guard lock(s.mu);
+  for (const auto& r : s.stuck) {
+    if (!r.still_running) continue;
+    s.log(LogLevel::kError, "shutdown: workflow " + r.workflow_id + " (run " + r.run_id + ", type " + r.workflow_type +
+                                ") is still stuck in workflow code; its thread is left running");
+  }
+  if (busy > 0) {
+    s.log(LogLevel::kWarn, "shutdown: " + std::to_string(busy) + " workflow task(s) still in progress after " +
+                               std::to_string(s.config.shutdown_wait.count()) + " ms were not waited for");
+  }
+  s.cache.clear();
+  s.lru.clear();
 }
 
 std::exception_ptr WorkflowWorker::fatal_error() const {
-  std::lock_guard lock(mu_);
-  return fatal_;
+  std::lock_guard lock(state_->mu);
+  return state_->fatal;
 }
+
+const std::string& WorkflowWorker::sticky_queue() const { return state_->sticky_queue; }
 
 size_t WorkflowWorker::cached_runs() const {
-  std::lock_guard lock(mu_);
-  return cache_.size();
+  std::lock_guard lock(state_->mu);
+  return state_->cache.size();
 }
 
-void WorkflowWorker::acquire_slot() {
-  std::unique_lock lock(slots_mu_);
-  slots_cv_.wait(lock, [&] { return in_flight_ < options_.max_concurrent_workflow_tasks; });
-  ++in_flight_;
-}
-
-void WorkflowWorker::release_slot() {
-  std::lock_guard lock(slots_mu_);
-  --in_flight_;
-  slots_cv_.notify_all();  // under the lock: shutdown() may destroy this object once it sees 0
-}
-
-void WorkflowWorker::poll_loop(bool sticky) {
-  int failures = 0;
-  while (!stopping_) {
-    wsv1::PollWorkflowTaskQueueRequest req;
-    req.set_namespace_(core_->namespace_name);
-    req.mutable_task_queue()->set_name(sticky ? sticky_queue_ : options_.task_queue);
-    req.mutable_task_queue()->set_kind(sticky ? apienums::TASK_QUEUE_KIND_STICKY : apienums::TASK_QUEUE_KIND_NORMAL);
-    if (sticky) req.mutable_task_queue()->set_normal_name(options_.task_queue);
-    req.set_identity(core_->identity);
-    auto opts = core_->rpc_options();
-    opts.timeout = std::chrono::milliseconds(70000);
-    opts.retry = false;
-    opts.cancellation = polls_;
-    auto r = rpc::PollWorkflowTaskQueue(core_->channel(), std::move(req), std::move(opts)).get();
-    // A task that arrives while stopping is still processed; anything else ends the loop.
-    if (stopping_ && (!r.ok() || r.value.task_token().empty())) break;
-    if (!r.ok()) {
-      const auto code = r.status.code;
-      if (code == grpc::StatusCode::DEADLINE_EXCEEDED) continue;
-      if (code == grpc::StatusCode::NOT_FOUND || code == grpc::StatusCode::PERMISSION_DENIED ||
-          code == grpc::StatusCode::UNAUTHENTICATED || code == grpc::StatusCode::INVALID_ARGUMENT) {
-        // Not transient: report instead of spinning.
-        std::exception_ptr error;
-        try {
-          rpc::throw_status(r.status, core_->error_context("poll workflow tasks on '" + options_.task_queue + "'"));
-        } catch (...) {
-          error = std::current_exception();
-        }
-        {
-          std::lock_guard lock(mu_);
-          if (!fatal_) fatal_ = error;
-        }
-        if (on_fatal_) on_fatal_(error);
-        return;
-      }
-      ++failures;
-      std::this_thread::sleep_for(backoff(failures, code == grpc::StatusCode::RESOURCE_EXHAUSTED));
-      continue;
-    }
-    failures = 0;
-    if (r.value.task_token().empty()) continue;
-    // Processed on its own thread once one of max_concurrent_workflow_tasks slots is free; this
-    // poller waits for that slot before it polls again. (A slot is not taken before polling: an
-    // idle long poll holding it would starve the other queue, sticky or normal.)
-    acquire_slot();
-    std::thread([this, task = std::move(r.value)]() mutable {
-      handle_task(std::move(task));
-      release_slot();
-    }).detach();
-  }
-}
-
-std::shared_ptr<WorkflowWorker::Run> WorkflowWorker::cache_get(const std::string& run_id) {
-  std::lock_guard lock(mu_);
-  auto it = cache_.find(run_id);
-  if (it == cache_.end()) return nullptr;
-  lru_.splice(lru_.begin(), lru_, it->second.second);
-  return it->second.first;
-}
-
-void WorkflowWorker::cache_put(const std::string& run_id, std::shared_ptr<Run> run) {
-  if (options_.max_cached_workflows == 0) return;
-  std::lock_guard lock(mu_);
-  auto it = cache_.find(run_id);
-  if (it != cache_.end()) {
-    it->second.first = std::move(run);
-    lru_.splice(lru_.begin(), lru_, it->second.second);
-    return;
-  }
-  lru_.push_front(run_id);
-  cache_.emplace(run_id, std::make_pair(std::move(run), lru_.begin()));
-  while (cache_.size() > options_.max_cached_workflows) {
-    cache_.erase(lru_.back());
-    lru_.pop_back();
-  }
-}
-
-void WorkflowWorker::evict(const std::string& run_id, const Run* only) {
-  std::lock_guard lock(mu_);
-  auto it = cache_.find(run_id);
-  if (it == cache_.end() || (only && it->second.first.get() != only)) return;
-  lru_.erase(it->second.second);
-  cache_.erase(it);
-}
-
-std::vector<apihistory::HistoryEvent> WorkflowWorker::fetch_history(const wsv1::PollWorkflowTaskQueueResponse& task,
-                                                                     bool from_start) {
-  std::vector<apihistory::HistoryEvent> events;
-  std::string token;
-  if (!from_start) {
-    for (const auto& e : task.history().events()) events.push_back(e);
-    token = task.next_page_token();
-    if (token.empty()) return events;
-  }
-  do {
-    wsv1::GetWorkflowExecutionHistoryRequest req;
-    req.set_namespace_(core_->namespace_name);
-    *req.mutable_execution() = task.workflow_execution();
-    req.set_next_page_token(token);
-    auto r = rpc::GetWorkflowExecutionHistory(core_->channel(), std::move(req), core_->rpc_options()).get();
-    auto resp = rpc::value_or_throw(std::move(r), core_->error_context("fetch history for a workflow task",
-                                                                         task.workflow_execution().workflow_id(),
-                                                                         task.workflow_execution().run_id()));
-    for (auto& e : *resp.mutable_history()->mutable_events()) events.push_back(std::move(e));
-    token = resp.next_page_token();
-    // Pages past the task's started event belong to a later task.
-    if (task.started_event_id() > 0 && !events.empty() && events.back().event_id() >= task.started_event_id()) break;
-  } while (!token.empty());
-  return events;
-}
-
-std::unique_ptr<Instance> WorkflowWorker::new_instance(const wsv1::PollWorkflowTaskQueueResponse& task) {
-  auto it = workflows_.find(task.workflow_type().name());
-  if (it == workflows_.end()) {
-    std::string known;
-    for (const auto& [k, _] : workflows_) known += (known.empty() ? "" : ", ") + k;
-    throw ApplicationFailure("workflow type '" + task.workflow_type().name() + "' is not registered on task queue '" +
-                                 options_.task_queue + "'; registered: [" + known + "]",
-                             ApplicationFailure::Info{.type = "NotFoundError"});
-  }
-  auto inst = std::make_unique<Instance>(&it->second, &core_->data_converter, core_->namespace_name, options_.task_queue);
-  inst->set_execution(task.workflow_execution().workflow_id(), task.workflow_execution().run_id());
-  return inst;
-}
-
-void WorkflowWorker::fail_task(const wsv1::PollWorkflowTaskQueueResponse& task, std::exception_ptr error,
-                               bool nondeterminism) {
-  evict(task.workflow_execution().run_id());
-  // Only the first attempt reports: later attempts would fail the same way, in a hot loop.
-  if (task.attempt() > 1) return;
-  wsv1::RespondWorkflowTaskFailedRequest req;
-  req.set_task_token(task.task_token());
-  req.set_cause(nondeterminism ? apienums::WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR
-                               : apienums::WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE);
-  converter::failure_to_proto(core_->data_converter, error, req.mutable_failure());
-  req.set_identity(core_->identity);
-  req.set_namespace_(core_->namespace_name);
-  (void)rpc::RespondWorkflowTaskFailed(core_->channel(), std::move(req), core_->rpc_options()).get();
-}
-
-void WorkflowWorker::handle_legacy_query(wsv1::PollWorkflowTaskQueueResponse& task) {
-  wsv1::RespondQueryTaskCompletedRequest resp;
-  resp.set_task_token(task.task_token());
-  resp.set_namespace_(core_->namespace_name);
-  try {
-    const std::string run_id = task.workflow_execution().run_id();
-    auto run = cache_get(run_id);
-    std::unique_lock<std::mutex> lock;
-    if (run) lock = std::unique_lock<std::mutex>(run->mu);
-    const bool have_events = task.history().events_size() > 0;
-    if (!run || (have_events && task.history().events(0).event_id() != run->instance->last_event_id() + 1)) {
-      auto fresh = std::make_shared<Run>();
-      fresh->instance = new_instance(task);
-      auto events = fetch_history(task, !have_events || task.history().events(0).event_id() != 1);
-      std::vector<const apihistory::HistoryEvent*> ptrs;
-      for (const auto& e : events) ptrs.push_back(&e);
-      const int64_t beyond = events.empty() ? 1 : events.back().event_id() + 1;
-      fresh->instance->process(ptrs, beyond, {});
-      if (lock.owns_lock()) lock.unlock();
-      run = fresh;
-      lock = std::unique_lock<std::mutex>(run->mu);
-    } else if (have_events) {
-      std::vector<const apihistory::HistoryEvent*> ptrs;
-      for (const auto& e : task.history().events()) ptrs.push_back(&e);
-      run->instance->process(ptrs, task.history().events().rbegin()->event_id() + 1, {});
-    }
-    auto args = converter::decode_from(core_->data_converter, task.query().query_args());
-    auto result = run->instance->query(task.query().query_type(), args);
-    resp.set_completed_type(apienums::QUERY_RESULT_TYPE_ANSWERED);
-    converter::encode_to(core_->data_converter, converter::Payloads{result}, resp.mutable_query_result());
-  } catch (const std::exception& e) {
-    resp.set_completed_type(apienums::QUERY_RESULT_TYPE_FAILED);
-    resp.set_error_message(e.what());
-    converter::failure_to_proto(core_->data_converter, std::current_exception(), resp.mutable_failure());
-  }
-  (void)rpc::RespondQueryTaskCompleted(core_->channel(), std::move(resp), core_->rpc_options()).get();
-}
-
-void WorkflowWorker::handle_task(wsv1::PollWorkflowTaskQueueResponse task) {
-  if (task.has_query()) {
-    handle_legacy_query(task);
-    return;
-  }
-  const std::string run_id = task.workflow_execution().run_id();
-  std::shared_ptr<Run> run = cache_get(run_id);
-  const int64_t first = task.history().events_size() ? task.history().events(0).event_id() : 0;
-  if (run && first != run->instance->last_event_id() + 1) {
-    // The cached instance missed events (or the task is from the normal queue after a restart).
-    evict(run_id);
-    run.reset();
-  }
-  auto events = std::make_shared<std::vector<apihistory::HistoryEvent>>();
-  workflow::detail::TaskOutput output;
-  std::exception_ptr error;
-  bool nondeterminism = false;
-  try {
-    if (!run) {
-      run = std::make_shared<Run>();
-      run->instance = new_instance(task);
-      *events = fetch_history(task, first != 1);
-    } else {
-      *events = fetch_history(task, false);
-    }
-    if (events->empty() || events->back().event_id() < task.started_event_id()) {
-      throw NondeterminismError("history for workflow task ends at event " +
-                                std::to_string(events->empty() ? 0 : events->back().event_id()) +
-                                " before its started event " + std::to_string(task.started_event_id()));
-    }
-    std::vector<const apihistory::HistoryEvent*> ptrs;
-    for (const auto& e : *events) {
-      if (e.event_id() <= task.started_event_id()) ptrs.push_back(&e);
-    }
-    std::vector<::temporal::api::protocol::v1::Message> messages(task.messages().begin(), task.messages().end());
-    // Workflow code runs on its own thread so that code that never yields is detected.
-    auto promise = std::make_shared<std::promise<workflow::detail::TaskOutput>>();
-    auto future = promise->get_future();
-    // The thread shares ownership of the events: after a deadlock timeout it outlives this call.
-    std::thread([run, events, ptrs, started = task.started_event_id(), messages, promise]() {
-      std::lock_guard lock(run->mu);
-      try {
-        promise->set_value(run->instance->process(ptrs, started, messages));
-      } catch (...) {
-        promise->set_exception(std::current_exception());
-      }
-    }).detach();
-    if (future.wait_for(options_.deadlock_timeout) != std::future_status::ready) {
-      evict(run_id);
-      throw ApplicationFailure("potential deadlock detected: workflow code ran longer than " +
-                                   std::to_string(options_.deadlock_timeout.count()) +
-                                   " ms without yielding; workflow code must only await workflow awaitables",
-                               ApplicationFailure::Info{.type = "PotentialDeadlock"});
-    }
-    output = future.get();
-  } catch (const NondeterminismError&) {
-    error = std::current_exception();
-    nondeterminism = true;
-  } catch (...) {
-    error = std::current_exception();
-  }
-  if (error) {
-    fail_task(task, error, nondeterminism);
-    return;
-  }
-  wsv1::RespondWorkflowTaskCompletedRequest resp;
-  resp.set_task_token(task.task_token());
-  resp.set_identity(core_->identity);
-  resp.set_namespace_(core_->namespace_name);
-  for (auto& c : output.commands) *resp.add_commands() = std::move(c);
-  for (auto& m : output.messages) *resp.add_messages() = std::move(m);
-  for (const auto& [id, q] : task.queries()) {
-    auto& qr = (*resp.mutable_query_results())[id];
-    try {
-      auto args = converter::decode_from(core_->data_converter, q.query_args());
-      auto result = run->instance->query(q.query_type(), args);
-      qr.set_result_type(apienums::QUERY_RESULT_TYPE_ANSWERED);
-      converter::encode_to(core_->data_converter, converter::Payloads{result}, qr.mutable_answer());
-    } catch (const std::exception& e) {
-      qr.set_result_type(apienums::QUERY_RESULT_TYPE_FAILED);
-      qr.set_error_message(e.what());
-    }
-  }
-  const bool cache = options_.max_cached_workflows > 0 && !run->instance->completed();
-  if (cache) {
-    auto* sa = resp.mutable_sticky_attributes();
-    sa->mutable_worker_task_queue()->set_name(sticky_queue_);
-    sa->mutable_worker_task_queue()->set_kind(apienums::TASK_QUEUE_KIND_STICKY);
-    sa->mutable_worker_task_queue()->set_normal_name(options_.task_queue);
-    converter::to_proto_duration(options_.sticky_schedule_to_start_timeout, sa->mutable_schedule_to_start_timeout());
-  }
-  // Cached before answering: once the server has the answer it may hand the run's next task (or a
-  // query) to another poller at once, which must find this state, not an older one.
-  if (cache) {
-    cache_put(run_id, run);
-  } else {
-    evict(run_id);
-  }
-  auto r = rpc::RespondWorkflowTaskCompleted(core_->channel(), std::move(resp), core_->rpc_options()).get();
-  // A failed answer leaves the instance ahead of the server's history: never reuse it.
-  if (!r.ok()) evict(run_id, run.get());
+std::vector<StuckRun> WorkflowWorker::stuck_runs() const {
+  std::lock_guard lock(state_->mu);
+  return state_->stuck;
 }
 
 }  // namespace temporal::worker::detail

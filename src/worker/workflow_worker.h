@@ -1,78 +1,71 @@
-// Polls workflow tasks (normal and sticky queues), keeps an LRU cache of workflow instances,
-// replays history through them and answers the server.
+// The workflow half of a Worker: pollers (normal and sticky queue) hand workflow tasks to a fixed
+// pool of max_concurrent_workflow_tasks threads; each task is applied to its run (an LRU cache of
+// runs, each behind its own lock) and answered. A watchdog times every activation of workflow code:
+// a run whose code did not yield within deadlock_timeout has its task failed (PotentialDeadlock),
+// is remembered while its thread is stuck, and is reported at shutdown.
+//
+// Everything a pool thread touches is owned through a shared_ptr it holds, so a thread stuck in
+// workflow code can outlive the worker (and the client) without touching freed memory; shutdown()
+// never waits for such a thread.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
+#include <chrono>
 #include <exception>
 #include <functional>
-#include <list>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
-#include <unordered_map>
 #include <vector>
 
-#include "client/client_core.h"
+#include "temporal/common/logger.h"
 #include "temporal/worker/worker.h"
-#include "workflow/instance.h"
+#include "worker/workflow_task_client.h"
 
 namespace temporal::worker::detail {
 
-namespace wsv1 = ::temporal::api::workflowservice::v1;
+struct WorkflowWorkerConfig {
+  std::string namespace_name;
+  std::string identity;
+  WorkerOptions options;
+  converter::DataConverter data_converter;
+  std::map<std::string, workflow::WorkflowDefinition> workflows;
+  Logger logger;
+  /// How long shutdown() waits for workflow tasks in progress before it gives up on them.
+  std::chrono::milliseconds shutdown_wait{10'000};
+};
+
+/// A run whose workflow code did not yield within the deadlock timeout.
+struct StuckRun {
+  std::string workflow_id;
+  std::string run_id;
+  std::string workflow_type;
+  std::chrono::steady_clock::time_point since;
+  bool still_running = true;  ///< false once its code returned
+};
 
 class WorkflowWorker {
  public:
-  WorkflowWorker(std::shared_ptr<const client::detail::ClientCore> core, WorkerOptions options,
-                 std::map<std::string, WorkflowFactory> workflows, std::function<void(std::exception_ptr)> on_fatal = {});
+  WorkflowWorker(std::shared_ptr<WorkflowTaskClient> client, WorkflowWorkerConfig config,
+                 std::function<void(std::exception_ptr)> on_fatal = {});
   ~WorkflowWorker();
+  WorkflowWorker(const WorkflowWorker&) = delete;
+  WorkflowWorker& operator=(const WorkflowWorker&) = delete;
+
   void start();
-  /// Stops polling, waits for tasks in progress, tells the server the sticky queue is gone. Idempotent.
+  /// Stops polling, answers tasks already polled (waiting at most config.shutdown_wait), tells the
+  /// server the sticky queue is gone, and reports runs still stuck in workflow code. Idempotent;
+  /// never waits for a stuck thread.
   void shutdown();
   std::exception_ptr fatal_error() const;
-  const std::string& sticky_queue() const { return sticky_queue_; }
+  const std::string& sticky_queue() const;
   size_t cached_runs() const;
+  /// Runs whose code overran the deadlock timeout, in the order detected.
+  std::vector<StuckRun> stuck_runs() const;
 
-  /// Processes one polled task and answers it (exposed for tests).
-  void handle_task(wsv1::PollWorkflowTaskQueueResponse task);
+  struct State;
 
  private:
-  struct Run {
-    std::mutex mu;
-    std::unique_ptr<workflow::detail::Instance> instance;
-  };
-  void poll_loop(bool sticky);
-  /// Waits for one of max_concurrent_workflow_tasks slots.
-  void acquire_slot();
-  void release_slot();
-  std::shared_ptr<Run> cache_get(const std::string& run_id);
-  void cache_put(const std::string& run_id, std::shared_ptr<Run> run);
-  /// Drops the run from the cache (only if the cached entry is `only`, when given).
-  void evict(const std::string& run_id, const Run* only = nullptr);
-  std::vector<::temporal::api::history::v1::HistoryEvent> fetch_history(const wsv1::PollWorkflowTaskQueueResponse& task,
-                                                                         bool from_start);
-  std::unique_ptr<workflow::detail::Instance> new_instance(const wsv1::PollWorkflowTaskQueueResponse& task);
-  void handle_legacy_query(wsv1::PollWorkflowTaskQueueResponse& task);
-  void fail_task(const wsv1::PollWorkflowTaskQueueResponse& task, std::exception_ptr error, bool nondeterminism);
-
-  std::shared_ptr<const client::detail::ClientCore> core_;
-  WorkerOptions options_;
-  std::map<std::string, WorkflowFactory> workflows_;
-  std::function<void(std::exception_ptr)> on_fatal_;
-  std::string sticky_queue_;
-  std::shared_ptr<rpc::CallCancellation> polls_;
-  std::vector<std::thread> threads_;
-  std::atomic<bool> stopping_{false};
-  std::mutex slots_mu_;
-  std::condition_variable slots_cv_;
-  int in_flight_ = 0;  ///< tasks being processed
-  std::atomic<bool> started_{false};
-  mutable std::mutex mu_;
-  std::exception_ptr fatal_;
-  std::list<std::string> lru_;
-  std::unordered_map<std::string, std::pair<std::shared_ptr<Run>, std::list<std::string>::iterator>> cache_;
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace temporal::worker::detail

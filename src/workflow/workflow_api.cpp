@@ -1,6 +1,5 @@
 // The functions of temporal/workflow/workflow.h: thin calls into the current Instance.
 #include <cstdio>
-#include <iostream>
 
 #include "workflow/instance.h"
 
@@ -30,30 +29,37 @@ std::string uuid4() {
 void log(const std::string& message) {
   auto& inst = require_current("log");
   if (inst.replaying()) return;
-  std::cerr << "[workflow " << inst.info().workflow_type << " " << inst.info().workflow_id << "] " << message << "\n";
+  inst.log(LogLevel::kInfo, message);
 }
+
+namespace {
+// Parks `h` on `op`, or queues it at once when the op resolved while it was created (cancelled in
+// a cancelled scope).
+void park(Instance& inst, const std::shared_ptr<detail::PendingOp>& op, std::coroutine_handle<> h) {
+  op->waiter = h;
+  if (op->done) inst.schedule(h, op->detached);
+}
+}  // namespace
 
 bool SleepAwaitable::await_ready() { return duration.count() <= 0; }
 void SleepAwaitable::await_suspend(std::coroutine_handle<> h) {
   auto& inst = require_current("sleep");
-  waiter = inst.start_timer(duration);
-  waiter->handle = h;
-  if (waiter->done) inst.schedule(h, waiter->detached);
+  op = inst.start_timer(duration);
+  park(inst, op, h);
 }
 void SleepAwaitable::await_resume() {
-  if (waiter && waiter->error) std::rethrow_exception(waiter->error);
+  if (op && op->error) std::rethrow_exception(op->error);
 }
 
 bool ActivityAwaitable::await_ready() { return false; }
 void ActivityAwaitable::await_suspend(std::coroutine_handle<> h) {
   auto& inst = require_current("execute_activity");
-  waiter = inst.start_activity(activity_type, options, args);
-  waiter->handle = h;
-  if (waiter->done) inst.schedule(h, waiter->detached);
+  op = inst.start_activity(activity_type, options, std::move(args));
+  park(inst, op, h);
 }
 converter::Payload ActivityAwaitable::await_resume() {
-  if (waiter->error) std::rethrow_exception(waiter->error);
-  return *waiter->result;
+  if (op->error) std::rethrow_exception(op->error);
+  return op->result ? std::move(*op->result) : converter::to_payload(nullptr);
 }
 
 ActivityAwaitable execute_activity_payloads(std::string activity_type, ActivityOptions options, converter::Payloads args) {
@@ -66,14 +72,13 @@ bool ConditionAwaitable::await_ready() {
 }
 void ConditionAwaitable::await_suspend(std::coroutine_handle<> h) {
   auto& inst = require_current("wait_condition");
-  waiter = inst.add_condition(predicate, timeout);
-  waiter->handle = h;
-  if (waiter->done) inst.schedule(h, waiter->detached);
+  op = inst.add_condition(std::move(predicate), timeout);
+  park(inst, op, h);
 }
 bool ConditionAwaitable::await_resume() {
-  if (!waiter) return true;  // was already true
-  if (waiter->error) std::rethrow_exception(waiter->error);
-  return waiter->result ? converter::from_payload<bool>(*waiter->result) : true;
+  if (!op) return true;  // was already true
+  if (op->error) std::rethrow_exception(op->error);
+  return op->result ? converter::from_payload<bool>(*op->result) : true;
 }
 
 void set_signal_handler_payloads(std::string name, std::function<void(const converter::Payloads&)> handler) {
@@ -101,21 +106,21 @@ struct ExternalAwaitable {
   std::string run_id;
   std::string signal_name;
   converter::Payloads args;
-  std::shared_ptr<detail::Waiter> waiter;
+  std::shared_ptr<detail::PendingOp> op;
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> h) {
     auto& inst = require_current(cancel ? "ExternalWorkflowHandle::cancel" : "ExternalWorkflowHandle::signal");
-    waiter = cancel ? inst.cancel_external(workflow_id, run_id)
-                    : inst.signal_external(workflow_id, run_id, signal_name, args);
-    waiter->handle = h;
+    op = cancel ? inst.cancel_external(workflow_id, run_id)
+                : inst.signal_external(workflow_id, run_id, signal_name, std::move(args));
+    park(inst, op, h);
   }
   void await_resume() {
-    if (waiter->error) std::rethrow_exception(waiter->error);
+    if (op->error) std::rethrow_exception(op->error);
   }
 };
 }  // namespace
 
-Workflow<void> run_detached(std::function<Workflow<void>()> body) {
+Workflow<void> run_detached_function(std::function<Workflow<void>()> body) {
   const bool outer = require_current("run_detached").detached_depth > 0;
   Rescope enter{true};
   co_await enter;

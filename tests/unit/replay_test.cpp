@@ -12,7 +12,7 @@
 
 #include "replay/workflows.h"
 #include "temporal/worker/replayer.h"
-#include "workflow/instance.h"
+#include "worker/workflow_run.h"
 
 namespace temporal {
 namespace {
@@ -150,24 +150,21 @@ TEST(Replay, TheEngineSkipsRepeatedEventsAndRejectsAGap) {
   opts.ignore_unknown_fields = true;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(read_history("greet"), &parsed, opts).ok());
   ASSERT_GT(parsed.events_size(), 9);
-  worker::WorkflowFactory factory = [](converter::Payloads in) {
-    return worker::detail::run_workflow(rw::greet, std::move(in));
-  };
+  const auto definition = workflow::define_workflow("greet", rw::greet);
   converter::DataConverter dc;
   std::vector<const api::history::v1::HistoryEvent*> first, stale_then_new, gap;
   for (int i = 0; i < 5; ++i) first.push_back(&parsed.events(i));
   for (int i = 2; i < 8; ++i) stale_then_new.push_back(&parsed.events(i));
   gap.push_back(&parsed.events(9));
 
-  workflow::detail::Instance instance(&factory, &dc, "default", "q");
-  instance.set_execution("wf", "run");
+  worker::detail::WorkflowRun run(&definition, &dc, "default", "q", "wf", "run", {});
   const int64_t beyond = parsed.events_size() + 1;
-  instance.process(first, beyond, {});
-  EXPECT_EQ(instance.last_event_id(), 5);
-  instance.process(stale_then_new, beyond, {});
-  EXPECT_EQ(instance.last_event_id(), 8);
+  (void)run.apply(first, beyond, {});
+  EXPECT_EQ(run.last_event_id(), 5);
+  (void)run.apply(stale_then_new, beyond, {});
+  EXPECT_EQ(run.last_event_id(), 8);
   try {
-    instance.process(gap, beyond, {});
+    (void)run.apply(gap, beyond, {});
     ADD_FAILURE() << "a gap in the history was applied";
   } catch (const NondeterminismError& e) {
     EXPECT_NE(std::string(e.what()).find("not contiguous"), std::string::npos) << e.what();

@@ -25,6 +25,8 @@ struct ReplayerOptions {
   /// The converter the workflows were run with (codecs included).
   converter::DataConverter data_converter;
   std::string namespace_name = "default";
+  /// Where wf::log() lines of the replayed code go (default: nowhere; replay does not log).
+  Logger logger;
 };
 
 /// What one replay saw. Replays that fail throw instead (see Replayer::replay_json).
@@ -42,12 +44,12 @@ class Replayer {
   explicit Replayer(ReplayerOptions options);
   Replayer();
 
-  Replayer& register_workflow_factory(std::string name, WorkflowFactory factory);
-  /// The same functions a Worker registers.
+  /// The same workflows a Worker registers: a definition, or a name and a coroutine function.
+  /// Registering a name twice throws InvalidArgumentError.
+  Replayer& register_workflow(workflow::WorkflowDefinition definition);
   template <class F>
   Replayer& register_workflow(std::string name, F fn) {
-    return register_workflow_factory(std::move(name),
-                                     [fn](converter::Payloads input) { return detail::run_workflow(fn, std::move(input)); });
+    return register_workflow(workflow::define_workflow(std::move(name), std::move(fn)));
   }
 
   /// Replays a history given as JSON. Throws NondeterminismError naming the command the code
@@ -65,7 +67,7 @@ class Replayer {
   ReplayResult replay_serialized(const std::string& serialized_history) const;
 
   ReplayerOptions options_;
-  std::map<std::string, WorkflowFactory> workflows_;
+  std::map<std::string, workflow::WorkflowDefinition> workflows_;
 };
 
 }  // namespace temporal::worker

@@ -20,14 +20,17 @@
 
 #include "temporal/client/client.h"
 #include "temporal/common/function_traits.h"
+#include "temporal/common/logger.h"
 #include "temporal/converter/data_converter.h"
+#include "temporal/workflow/definition.h"
 #include "temporal/workflow/workflow.h"
 
 namespace temporal::worker {
 
 struct WorkerOptions {
   std::string task_queue;
-  /// Workflow tasks processed at once (each on its own thread); a poller with a task waits for a slot.
+  /// Workflow tasks processed at once, by a fixed pool of as many threads; a poller polls only
+  /// when a slot is free.
   int max_concurrent_workflow_tasks = 50;
   /// Activities running at once (each on its own pool thread).
   int max_concurrent_activities = 20;
@@ -36,36 +39,21 @@ struct WorkerOptions {
   /// Workflow instances kept in memory between tasks (sticky execution); 0 disables the cache.
   size_t max_cached_workflows = 1000;
   std::chrono::milliseconds sticky_schedule_to_start_timeout{5000};
-  /// A workflow task whose code runs longer than this without yielding fails as a likely deadlock.
+  /// Workflow code that runs longer than this in one activation without yielding is a likely
+  /// deadlock: its task fails (PotentialDeadlock) and the run is remembered until its code returns.
+  /// Only the code is timed, not history fetching or replay bookkeeping.
   std::chrono::milliseconds deadlock_timeout{2000};
   /// How long shutdown() lets running activities finish before cancelling them.
   std::chrono::milliseconds graceful_shutdown_timeout{0};
   /// Do not poll for activities (workflow-only worker).
   bool no_activities = false;
   std::string identity;
+  /// Where the worker's log lines go (default: stderr, info and above).
+  Logger logger;
 };
 
-/// A registered workflow: decodes the input, runs the coroutine, encodes the result.
-using WorkflowFactory = std::function<workflow::Workflow<converter::Payload>(converter::Payloads)>;
 /// A registered activity: runs synchronously on a pool thread.
 using ActivityFunction = std::function<converter::Payload(const converter::Payloads&)>;
-
-namespace detail {
-template <class F>
-workflow::Workflow<converter::Payload> run_workflow(F fn, converter::Payloads input) {
-  auto args = workflow::detail::decode_for<F>(input);
-  using R = typename temporal::detail::FunctionTraits<F>::Result;
-  static_assert(workflow::detail::IsWorkflow<R>::value, "a workflow function must return workflow::Workflow<T>");
-  using V = typename workflow::detail::IsWorkflow<R>::Value;
-  if constexpr (std::is_void_v<V>) {
-    co_await std::apply(fn, std::move(args));
-    co_return converter::to_payload(nullptr);
-  } else {
-    V v = co_await std::apply(fn, std::move(args));
-    co_return converter::to_payload(v);
-  }
-}
-}  // namespace detail
 
 class Worker {
  public:
@@ -74,13 +62,15 @@ class Worker {
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  Worker& register_workflow_factory(std::string name, WorkflowFactory factory);
+  /// Registers a workflow type: a definition (a WorkflowClass, see workflow/definition.h) ...
+  Worker& register_workflow(workflow::WorkflowDefinition definition);
+  /// ... or a coroutine function. Registering a name twice throws InvalidArgumentError.
   template <class F>
   Worker& register_workflow(std::string name, F fn) {
-    return register_workflow_factory(std::move(name),
-                                     [fn](converter::Payloads input) { return detail::run_workflow(fn, std::move(input)); });
+    return register_workflow(workflow::define_workflow(std::move(name), std::move(fn)));
   }
 
+  /// Registering a name twice throws InvalidArgumentError.
   Worker& register_activity_function(std::string name, ActivityFunction fn);
   template <class F>
   Worker& register_activity(std::string name, F fn) {

@@ -40,11 +40,35 @@ namespace temporal::workflow {
 
 namespace detail {
 class Instance;
-struct Waiter;
+struct PendingOp;
 /// The workflow instance whose code runs on this thread (null outside workflow code).
 Instance* current();
 Instance& require_current(const char* what);
 void run_later(std::coroutine_handle<> h);
+
+// GCC before 13 destroys a temporary twice when it is a lambda or a braced struct that owns memory
+// (a std::string, a shared_ptr ...) written inside a co_await expression: a double free. The
+// functions of this header that take such values reject them at compile time there, with the form
+// to write instead. Clang and GCC 13+ are not affected.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+inline constexpr bool kCoAwaitTemporariesDestroyedTwice = true;
+#else
+inline constexpr bool kCoAwaitTemporariesDestroyedTwice = false;
+#endif
+template <class T>
+struct IsStdFunction : std::false_type {};
+template <class S>
+struct IsStdFunction<std::function<S>> : std::true_type {};
+template <class T, class = void>
+struct HasCallOperator : std::false_type {};
+template <class T>
+struct HasCallOperator<T, std::void_t<decltype(&T::operator())>> : std::true_type {};
+/// An argument that GCC 12 would destroy twice if it is a temporary in a co_await expression.
+template <class A, class T = std::remove_cvref_t<A>>
+inline constexpr bool kDoubleDestroyedOnGcc12 =
+    kCoAwaitTemporariesDestroyedTwice && !std::is_lvalue_reference_v<A> && std::is_class_v<T> &&
+    !std::is_trivially_destructible_v<T> && !IsStdFunction<T>::value &&
+    (std::is_aggregate_v<T> || HasCallOperator<T>::value);
 }  // namespace detail
 
 /// The coroutine type of workflows and of helper coroutines inside them. Lazy; awaiting it runs
@@ -164,14 +188,13 @@ void log(const std::string& message);
 /// Awaitable timer. Throws CanceledFailure if its scope is cancelled first.
 struct SleepAwaitable {
   std::chrono::milliseconds duration;
-  std::shared_ptr<detail::Waiter> waiter;
-  std::string summary;
+  std::shared_ptr<detail::PendingOp> op;
   bool await_ready();
   void await_suspend(std::coroutine_handle<> h);
   void await_resume();
 };
 /// Waits `d` of workflow time (a durable server timer).
-inline SleepAwaitable sleep(std::chrono::milliseconds d) { return SleepAwaitable{d, nullptr, {}}; }
+inline SleepAwaitable sleep(std::chrono::milliseconds d) { return SleepAwaitable{d, nullptr}; }
 
 // ------------------------------------------------------------------------------------------------
 // Activities
@@ -203,7 +226,7 @@ struct ActivityAwaitable {
   std::string activity_type;
   ActivityOptions options;
   converter::Payloads args;
-  std::shared_ptr<detail::Waiter> waiter;
+  std::shared_ptr<detail::PendingOp> op;
   bool await_ready();
   void await_suspend(std::coroutine_handle<> h);
   converter::Payload await_resume();
@@ -212,14 +235,42 @@ struct ActivityAwaitable {
 ActivityAwaitable execute_activity_payloads(std::string activity_type, ActivityOptions options,
                                             converter::Payloads args);
 
-/// Runs an activity and returns its result as R (R = void ignores it).
-template <class R = void, class... Args>
-Workflow<R> execute_activity(std::string activity_type, ActivityOptions options, Args... args) {
-  converter::Payload p = co_await execute_activity_payloads(std::move(activity_type), std::move(options),
-                                                            converter::to_payloads(args...));
+namespace detail {
+template <class R>
+Workflow<R> activity_result(ActivityAwaitable activity) {
+  converter::Payload p = co_await activity;
   if constexpr (!std::is_void_v<R>) {
     co_return converter::from_payload<R>(p);
   }
+}
+template <class... Args>
+constexpr void check_arguments() {
+  static_assert(!(kDoubleDestroyedOnGcc12<Args> || ...),
+                "GCC 12 destroys a braced struct or lambda that owns memory twice when it is written inside a "
+                "co_await expression (a double free). Declare the argument first and pass the variable: "
+                "`MyInput input{...}; co_await wf::execute_activity<R>(\"type\", options, input);`");
+}
+}  // namespace detail
+
+/// Runs an activity and returns its result as R (R = void ignores it). The arguments are encoded
+/// when it is called.
+template <class R = void, class... Args>
+Workflow<R> execute_activity(std::string activity_type, const ActivityOptions& options, Args&&... args) {
+  detail::check_arguments<Args&&...>();
+  return detail::activity_result<R>(
+      execute_activity_payloads(std::move(activity_type), options, converter::to_payloads(args...)));
+}
+/// Options written in place (a braced temporary). Fine everywhere but inside a co_await expression
+/// on GCC 12, which would destroy them twice: there, declare them first.
+template <class R = void, class... Args>
+Workflow<R> execute_activity(std::string activity_type, ActivityOptions&& options, Args&&... args) {
+  static_assert(!(detail::kCoAwaitTemporariesDestroyedTwice && sizeof(R*) > 0),
+                "GCC 12 destroys a braced option struct twice when it is written inside a co_await expression "
+                "(a double free). Declare the options first and pass the variable: "
+                "`wf::ActivityOptions options{...}; co_await wf::execute_activity<R>(\"type\", options, ...);`");
+  detail::check_arguments<Args&&...>();
+  return detail::activity_result<R>(
+      execute_activity_payloads(std::move(activity_type), std::move(options), converter::to_payloads(args...)));
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -228,7 +279,7 @@ Workflow<R> execute_activity(std::string activity_type, ActivityOptions options,
 struct ConditionAwaitable {
   std::function<bool()> predicate;
   std::optional<std::chrono::milliseconds> timeout;
-  std::shared_ptr<detail::Waiter> waiter;
+  std::shared_ptr<detail::PendingOp> op;
   bool await_ready();
   void await_suspend(std::coroutine_handle<> h);
   /// True if the predicate became true; false if the timeout fired first.
@@ -237,30 +288,40 @@ struct ConditionAwaitable {
 
 /// Waits until `predicate` is true (re-checked after every event the workflow handles).
 /// With a timeout, returns false if it fired first. The predicate must not change state.
-inline ConditionAwaitable wait_condition(std::function<bool()> predicate,
-                                         std::optional<std::chrono::milliseconds> timeout = std::nullopt) {
-  return ConditionAwaitable{std::move(predicate), timeout, nullptr};
+/// Throws CanceledFailure if the workflow is cancelled while waiting (outside run_detached).
+template <class P>
+ConditionAwaitable wait_condition(P&& predicate, std::optional<std::chrono::milliseconds> timeout = std::nullopt) {
+  static_assert(!detail::kDoubleDestroyedOnGcc12<P&&>,
+                "GCC 12 destroys a lambda that owns memory (captures a std::string, a shared_ptr ...) twice when "
+                "it is written inside a co_await expression (a double free). Name it first: "
+                "`auto ready = [captures] { ... }; co_await wf::wait_condition(ready);` or capture by reference.");
+  return ConditionAwaitable{std::function<bool()>(std::forward<P>(predicate)), timeout, nullptr};
 }
 
 // ------------------------------------------------------------------------------------------------
 // Signals, queries, updates
+//
+// Handlers registered by workflow code as it runs belong to that code: they end when the main
+// coroutine returns (a query after completion is answered only by handlers of a class workflow's
+// definition, see definition.h, which live as long as the run). So a handler may capture the
+// workflow function's locals by reference.
 
 /// Registers a signal handler. Signals that arrived before the handler existed are delivered to
-/// it at once, in order; none is ever dropped.
+/// it at once, in order; none is ever dropped. A signal whose arguments cannot be decoded is
+/// logged and dropped (it cannot be handled; the workflow goes on).
 void set_signal_handler_payloads(std::string name, std::function<void(const converter::Payloads&)> handler);
 template <class F>
 void set_signal_handler(std::string name, F handler);
 
 /// Registers a query handler. It must not change workflow state; it cannot start timers or
-/// activities (those throw). It is also called after the workflow function has returned (a query
-/// on a completed workflow), when that function's locals no longer exist: what it reads must be
-/// owned by the handler (captured by value or through a shared_ptr), not captured by reference.
+/// activities, or register handlers (those throw).
 void set_query_handler_payloads(std::string name, std::function<converter::Payload(const converter::Payloads&)> handler);
 template <class F>
 void set_query_handler(std::string name, F handler);
 
 /// Registers an update handler (may await workflow awaitables) and an optional validator (runs
-/// before acceptance; throw to reject; must not change state).
+/// before acceptance; throw to reject; must not change state). An update whose arguments cannot be
+/// decoded is rejected.
 using UpdateHandler = std::function<Workflow<converter::Payload>(converter::Payloads)>;
 using UpdateValidator = std::function<void(const converter::Payloads&)>;
 void set_update_handler_payloads(std::string name, UpdateHandler handler, UpdateValidator validator = nullptr);
@@ -347,7 +408,15 @@ bool cancel_requested();
 
 /// Runs `body` in a scope that the workflow's cancellation does not reach (for cleanup), and
 /// waits for it.
-Workflow<void> run_detached(std::function<Workflow<void>()> body);
+Workflow<void> run_detached_function(std::function<Workflow<void>()> body);
+template <class B>
+Workflow<void> run_detached(B&& body) {
+  static_assert(!detail::kDoubleDestroyedOnGcc12<B&&>,
+                "GCC 12 destroys a lambda that owns memory (captures a std::string, a shared_ptr ...) twice when "
+                "it is written inside a co_await expression (a double free). Name it first: "
+                "`auto cleanup = [captures]() -> wf::Workflow<void> { ... }; co_await wf::run_detached(cleanup);`");
+  return run_detached_function(std::function<Workflow<void>()>(std::forward<B>(body)));
+}
 
 // ------------------------------------------------------------------------------------------------
 // Continue-as-new
@@ -386,7 +455,10 @@ class ExternalWorkflowHandle {
 
   Workflow<void> signal_payloads(std::string signal_name, converter::Payloads args) const;
   template <class... Args>
-  Workflow<void> signal(std::string signal_name, const Args&... args) const {
+  Workflow<void> signal(std::string signal_name, Args&&... args) const {
+    static_assert(!(detail::kDoubleDestroyedOnGcc12<Args&&> || ...),
+                  "GCC 12 destroys a braced struct that owns memory twice when it is written inside a co_await "
+                  "expression (a double free). Declare the argument first and pass the variable.");
     return signal_payloads(std::move(signal_name), converter::to_payloads(args...));
   }
   Workflow<void> cancel() const;
@@ -424,17 +496,33 @@ struct IsWorkflow<Workflow<T>> : std::true_type {
   using Value = T;
 };
 
+/// Thrown by the typed handler adapters when a signal's, update's or query's arguments cannot be
+/// decoded into the handler's parameters: the engine drops the signal (logged), rejects the update
+/// or fails the query, instead of failing the workflow task.
+class UndecodableArguments : public DataConverterError {
+ public:
+  using DataConverterError::DataConverterError;
+};
 template <class F>
-Workflow<converter::Payload> run_update(F handler, converter::Payloads ps) {
-  auto args = decode_for<F>(ps);
+auto decode_handler_args(const converter::Payloads& ps) {
+  try {
+    return decode_for<F>(ps);
+  } catch (const DataConverterError& e) {
+    throw UndecodableArguments(e.what());
+  }
+}
+
+template <class F, class H, class Args>
+Workflow<converter::Payload> run_update_body(H handler, Args args) {
   using R = typename temporal::detail::FunctionTraits<F>::Result;
   if constexpr (IsWorkflow<R>::value) {
     using V = typename IsWorkflow<R>::Value;
+    Workflow<V> body = std::apply(handler, std::move(args));
     if constexpr (std::is_void_v<V>) {
-      co_await std::apply(handler, std::move(args));
+      co_await body;
       co_return converter::to_payload(nullptr);
     } else {
-      V v = co_await std::apply(handler, std::move(args));
+      V v = co_await body;
       co_return converter::to_payload(v);
     }
   } else if constexpr (std::is_void_v<R>) {
@@ -444,33 +532,57 @@ Workflow<converter::Payload> run_update(F handler, converter::Payloads ps) {
     co_return converter::to_payload(std::apply(handler, std::move(args)));
   }
 }
+
+// Handlers whose parameter types are those of F (a function, a lambda or a member function
+// pointer), called through `handler` (which may bind an object). Decoding happens when the engine
+// calls the returned function, before any handler code runs.
+template <class F, class H>
+void set_signal_handler_for(std::string name, H handler) {
+  set_signal_handler_payloads(std::move(name), [handler](const converter::Payloads& ps) mutable {
+    std::apply(handler, decode_handler_args<F>(ps));
+  });
+}
+template <class F, class H>
+void set_query_handler_for(std::string name, H handler) {
+  set_query_handler_payloads(std::move(name), [handler](const converter::Payloads& ps) mutable {
+    return converter::to_payload(std::apply(handler, decode_handler_args<F>(ps)));
+  });
+}
+template <class F, class H>
+UpdateHandler update_handler_for(H handler) {
+  return [handler](converter::Payloads ps) { return run_update_body<F>(handler, decode_handler_args<F>(ps)); };
+}
+template <class F, class H>
+void set_update_handler_for(std::string name, H handler) {
+  set_update_handler_payloads(std::move(name), update_handler_for<F>(handler));
+}
+template <class F, class V, class H, class HV>
+void set_update_handler_for(std::string name, H handler, HV validator) {
+  set_update_handler_payloads(std::move(name), update_handler_for<F>(handler),
+                              [validator](const converter::Payloads& ps) mutable {
+                                std::apply(validator, decode_handler_args<V>(ps));
+                              });
+}
 }  // namespace detail
 
 template <class F>
 void set_signal_handler(std::string name, F handler) {
-  set_signal_handler_payloads(std::move(name), [handler](const converter::Payloads& ps) mutable {
-    std::apply(handler, detail::decode_for<F>(ps));
-  });
+  detail::set_signal_handler_for<F>(std::move(name), std::move(handler));
 }
 
 template <class F>
 void set_query_handler(std::string name, F handler) {
-  set_query_handler_payloads(std::move(name), [handler](const converter::Payloads& ps) mutable {
-    return converter::to_payload(std::apply(handler, detail::decode_for<F>(ps)));
-  });
+  detail::set_query_handler_for<F>(std::move(name), std::move(handler));
 }
 
 template <class F>
 void set_update_handler(std::string name, F handler) {
-  set_update_handler_payloads(std::move(name),
-                              [handler](converter::Payloads ps) { return detail::run_update(handler, std::move(ps)); });
+  detail::set_update_handler_for<F>(std::move(name), std::move(handler));
 }
 
 template <class F, class V>
 void set_update_handler(std::string name, F handler, V validator) {
-  set_update_handler_payloads(
-      std::move(name), [handler](converter::Payloads ps) { return detail::run_update(handler, std::move(ps)); },
-      [validator](const converter::Payloads& ps) mutable { std::apply(validator, detail::decode_for<V>(ps)); });
+  detail::set_update_handler_for<F, V>(std::move(name), std::move(handler), std::move(validator));
 }
 
 }  // namespace temporal::workflow
