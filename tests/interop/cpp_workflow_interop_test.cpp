@@ -65,46 +65,62 @@ wf::Workflow<std::string> greet(std::string name) {
   co_return greeting;
 }
 
-// The seed's example: a value that signals and updates change and queries read.
-wf::Workflow<int64_t> counter(int64_t initial) {
-  // Shared with the handlers, not a local they reference: a query on the completed workflow runs
-  // its handler after this function has returned and its locals are gone (ASan: use after free).
-  auto value = std::make_shared<int64_t>(initial);
-  bool done = false;
-  wf::set_signal_handler("increment", [value](int64_t by) { *value += by; });
-  wf::set_signal_handler("finish", [&]() { done = true; });
-  wf::set_query_handler("getValue", [value]() { return *value; });
-  wf::set_query_handler("valueTimes", [value](int64_t factor) { return *value * factor; });
-  wf::set_query_handler("info", [&]() {
+// The seed's example, as a class workflow: a value that signals and updates change and queries
+// read. The object owns the value, so queries are answered also after the run completed.
+class Counter {
+ public:
+  wf::Workflow<int64_t> run(int64_t initial) {
+    value_ += initial;  // a signal or update delivered with the start has already been applied
+    auto finished = [this] { return done_; };
+    co_await wf::wait_condition(finished);
+    co_return value_;
+  }
+  void increment(int64_t by) { value_ += by; }
+  void finish() { done_ = true; }
+  int64_t get_value() const { return value_; }
+  int64_t value_times(int64_t factor) const { return value_ * factor; }
+  json info() const {
     const auto& i = wf::info();
     return json{{"workflowId", i.workflow_id}, {"runId", i.run_id}, {"workflowType", i.workflow_type},
                 {"taskQueue", i.task_queue}};
-  });
-  wf::set_query_handler("fail", [&]() -> int64_t {
-    throw ApplicationFailure("query failed on purpose", {.type = "QueryError"});
-  });
-  wf::set_update_handler(
-      "add",
-      [value](int64_t by) {
-        *value += by;
-        return *value;
-      },
-      [&](int64_t by) {
-        if (by < 0) throw ApplicationFailure("negative increments are rejected", {.type = "Rejected"});
-      });
+  }
+  int64_t fail() const { throw ApplicationFailure("query failed on purpose", {.type = "QueryError"}); }
+  int64_t add(int64_t by) {
+    value_ += by;
+    return value_;
+  }
+  void validate_add(int64_t by) const {
+    if (by < 0) throw ApplicationFailure("negative increments are rejected", {.type = "Rejected"});
+  }
   // Completes only after an activity: its result arrives well after the update was accepted.
-  wf::set_update_handler("addDoubled", [value](int64_t by) -> wf::Workflow<int64_t> {
+  wf::Workflow<int64_t> add_doubled(int64_t by) {
     wf::ActivityOptions options{.start_to_close_timeout = 10s};
     auto doubled = co_await wf::execute_activity<int64_t>("double", options, by);
-    *value += doubled;
-    co_return *value;
-  });
-  wf::set_update_handler("failUpdate", [&]() -> int64_t {
+    value_ += doubled;
+    co_return value_;
+  }
+  int64_t fail_update() {
     throw ApplicationFailure("update failed on purpose",
                              {.type = "UpdateFailure", .details = converter::to_payloads(std::string("d1"))});
-  });
-  co_await wf::wait_condition([&] { return done; });
-  co_return *value;
+  }
+
+ private:
+  int64_t value_ = 0;
+  bool done_ = false;
+};
+
+wf::WorkflowDefinition counter_definition() {
+  return wf::WorkflowClass<Counter>("counter")
+      .run(&Counter::run)
+      .signal("increment", &Counter::increment)
+      .signal("finish", &Counter::finish)
+      .query("getValue", &Counter::get_value)
+      .query("valueTimes", &Counter::value_times)
+      .query("info", &Counter::info)
+      .query("fail", &Counter::fail)
+      .update("add", &Counter::add, &Counter::validate_add)
+      .update("addDoubled", &Counter::add_doubled)
+      .update("failUpdate", &Counter::fail_update);
 }
 
 wf::Workflow<std::string> failing(std::string kind) {
@@ -206,7 +222,7 @@ class CppWorkflowInterop : public ::testing::Test {
         .register_workflow("bytes", bytes)
         .register_workflow("nothing", nothing)
         .register_workflow("greet", greet)
-        .register_workflow("counter", counter)
+        .register_workflow(counter_definition())
         .register_workflow("failing", failing)
         .register_workflow("cancellable", cancellable)
         .register_workflow("countdown", countdown)
