@@ -202,6 +202,14 @@ void HistoryBuilder::add_external_cancel_requested(int64_t initiated_event_id, c
   a->mutable_workflow_execution()->set_workflow_id(workflow_id);
 }
 
+void HistoryBuilder::add_cancel_external_failed(int64_t initiated_event_id, const std::string& workflow_id) {
+  auto* a = add(apienums::EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED)
+                .mutable_request_cancel_external_workflow_execution_failed_event_attributes();
+  a->set_initiated_event_id(initiated_event_id);
+  a->mutable_workflow_execution()->set_workflow_id(workflow_id);
+  a->set_cause(apienums::CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND);
+}
+
 int64_t HistoryBuilder::add_update_accepted(const std::string& update_id, const std::string& name,
                                             const converter::Payloads& args) {
   auto& e = add(apienums::EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);

@@ -55,6 +55,7 @@ class HistoryBuilder {
   void add_signal_external_failed(int64_t initiated_event_id, const std::string& workflow_id);
   int64_t add_cancel_external_initiated(const std::string& workflow_id);
   void add_external_cancel_requested(int64_t initiated_event_id, const std::string& workflow_id);
+  void add_cancel_external_failed(int64_t initiated_event_id, const std::string& workflow_id);
 
   /// WorkflowExecutionUpdateAccepted (request included) and UpdateCompleted with a success value.
   int64_t add_update_accepted(const std::string& update_id, const std::string& name,

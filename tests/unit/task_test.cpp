@@ -73,3 +73,25 @@ TEST(Task, ResultsCrossThreads) {
 
 }  // namespace
 }  // namespace temporal
+
+namespace temporal {
+namespace {
+Task<int> one() { co_return 1; }
+Task<int> chain(int depth) {
+  if (depth == 0) co_return 0;
+  co_return 1 + co_await chain(depth - 1);
+}
+
+// Awaiting a task that completes at once resumes through symmetric transfer: a million awaits in a
+// loop and a deep recursion run in constant stack (without it, this overflows the 8 MiB stack).
+TEST(Task, ALongChainOfTasksThatCompleteAtOnceDoesNotGrowTheStack) {
+  auto body = []() -> Task<int64_t> {
+    int64_t sum = 0;
+    for (int i = 0; i < 1'000'000; ++i) sum += co_await one();
+    sum += co_await chain(100'000);
+    co_return sum;
+  };
+  EXPECT_EQ(body().get(), 1'100'000);
+}
+}  // namespace
+}  // namespace temporal
