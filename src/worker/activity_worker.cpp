@@ -27,16 +27,11 @@ using std::chrono::milliseconds;
 namespace {
 
 constexpr milliseconds kPollTimeout{70'000};
-constexpr milliseconds kPollBackoffInitial{200};
-constexpr milliseconds kPollBackoffResourceExhausted{1'000};
-constexpr milliseconds kPollBackoffMax{10'000};
 constexpr milliseconds kDefaultHeartbeatThrottle{30'000};
 constexpr milliseconds kMaxHeartbeatThrottle{60'000};
 
 // The worker that owns the current pool thread (shutdown() from an activity would join itself).
 thread_local const ActivityWorker* tl_pool_owner = nullptr;
-
-void warn(const std::string& message) { std::fprintf(stderr, "temporal-cpp activity worker: %s\n", message.c_str()); }
 
 std::string what_of(const std::exception_ptr& e) {
   try {
@@ -53,18 +48,6 @@ std::optional<milliseconds> optional_duration(bool has, const google::protobuf::
   auto ms = from_proto_duration(d);
   if (ms.count() <= 0) return std::nullopt;
   return ms;
-}
-
-milliseconds poll_backoff(grpc::StatusCode code, int failures) {
-  const double base = static_cast<double>(code == grpc::StatusCode::RESOURCE_EXHAUSTED
-                                              ? kPollBackoffResourceExhausted.count()
-                                              : kPollBackoffInitial.count());
-  double ms = base;
-  for (int i = 1; i < failures && ms < static_cast<double>(kPollBackoffMax.count()); ++i) ms *= 2;
-  ms = std::min(ms, static_cast<double>(kPollBackoffMax.count()));
-  thread_local std::mt19937 rng{std::random_device{}()};
-  std::uniform_real_distribution<double> jitter(0.8, 1.2);
-  return milliseconds(static_cast<int64_t>(ms * jitter(rng)));
 }
 
 const char* reason_type(ActivityContext::CancelReason reason) {
@@ -190,8 +173,7 @@ Task<void> ActivityContext::send_heartbeat(std::shared_ptr<ActivityContext> self
   try {
     r = co_await rpc::RecordActivityTaskHeartbeat(self->core_->channel(), std::move(req), std::move(opts));
   } catch (const std::exception& e) {
-    r.status.code = grpc::StatusCode::UNKNOWN;
-    r.status.message = e.what();
+    r.status = rpc::local_failure(e.what());
   }
   self->on_heartbeat_done(r);
 }
@@ -207,7 +189,7 @@ void ActivityContext::on_heartbeat_done(const rpc::Result<ws::RecordActivityTask
     if (r.value.cancel_requested()) request_cancel(CancelReason::kServer);
     if (r.value.activity_paused()) request_cancel(CancelReason::kPaused);
     if (r.value.activity_reset()) request_cancel(CancelReason::kReset);
-  } else if (r.status.code == grpc::StatusCode::NOT_FOUND) {
+  } else if (rpc::is_not_found(r.status)) {
     request_cancel(CancelReason::kNotFound);
   }
   // Other errors: the next heartbeat tries again; the heartbeat timeout is the server's to enforce.
@@ -242,7 +224,7 @@ ActivityWorker::ActivityWorker(std::shared_ptr<const client::detail::ClientCore>
       on_fatal_(std::move(on_fatal)),
       identity_(options_.identity.empty() ? core_->identity : options_.identity),
       instance_key_(temporal::detail::uuid4()),
-      free_slots_(options_.max_concurrent_activities) {
+      slots_(std::make_shared<Slots>(std::max(1, options_.max_concurrent_activities))) {
   if (options_.task_queue.empty()) throw InvalidArgumentError("task_queue", "WorkerOptions.task_queue is required");
   if (options_.max_concurrent_activities < 1) {
     throw InvalidArgumentError("max_concurrent_activities", "WorkerOptions.max_concurrent_activities must be at least 1");
@@ -267,7 +249,30 @@ void ActivityWorker::start() {
   if (shut_down_) throw std::logic_error("ActivityWorker::start() called after shutdown()");
   if (started_) throw std::logic_error("ActivityWorker::start() called twice");
   started_ = true;
-  for (int i = 0; i < options_.activity_task_pollers; ++i) pollers_.emplace_back([this] { poll_loop(); });
+  auto poll = [this](const std::shared_ptr<rpc::CallCancellation>& cancel) {
+    ws::PollActivityTaskQueueRequest req;
+    req.set_namespace_(core_->namespace_name);
+    req.mutable_task_queue()->set_name(options_.task_queue);
+    req.mutable_task_queue()->set_kind(::temporal::api::enums::v1::TASK_QUEUE_KIND_NORMAL);
+    req.set_identity(identity_);
+    req.set_worker_instance_key(instance_key_);
+    auto opts = core_->rpc_options();
+    opts.timeout = kPollTimeout;
+    opts.retry = false;  // the poller backs off itself
+    opts.cancellation = cancel;
+    return rpc::PollActivityTaskQueue(core_->channel(), std::move(req), std::move(opts)).get();
+  };
+  auto has_task = [](const PollResponse& r) { return !r.task_token().empty(); };
+  auto dispatch = [this](PollResponse task) { this->dispatch(std::make_shared<PollResponse>(std::move(task))); };
+  auto on_fatal = [this](const rpc::Status& status) {
+    try {
+      rpc::throw_status(status, core_->error_context("poll activity task queue '" + options_.task_queue + "'"));
+    } catch (...) {
+      set_fatal(std::current_exception());
+    }
+  };
+  poller_ = std::make_unique<Poller<PollResponse>>(slots_, poll, has_task, dispatch, on_fatal);
+  poller_->start(options_.activity_task_pollers);
 }
 
 void ActivityWorker::shutdown() {
@@ -278,14 +283,8 @@ void ActivityWorker::shutdown() {
   std::lock_guard lifecycle(lifecycle_mu_);
   if (shut_down_) return;
   shut_down_ = true;
-  {
-    std::lock_guard lock(mu_);
-    stop_polling_ = true;
-    polls_->cancel();
-  }
-  cv_.notify_all();
-  for (auto& t : pollers_) t.join();
-  pollers_.clear();
+  if (poller_) poller_->stop();
+  slots_->stop();
 
   std::unique_lock lock(pool_mu_);
   idle_cv_.wait_for(lock, options_.graceful_shutdown_timeout, [&] { return outstanding_ == 0; });
@@ -309,27 +308,6 @@ std::exception_ptr ActivityWorker::fatal_error() const {
 
 // ---- polling
 
-bool ActivityWorker::acquire_slot() {
-  std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return stop_polling_.load() || free_slots_ > 0; });
-  if (stop_polling_) return false;
-  --free_slots_;
-  return true;
-}
-
-void ActivityWorker::release_slot() {
-  {
-    std::lock_guard lock(mu_);
-    ++free_slots_;
-  }
-  cv_.notify_all();
-}
-
-bool ActivityWorker::sleep_unless_stopping(milliseconds d) {
-  std::unique_lock lock(mu_);
-  return !cv_.wait_for(lock, d, [&] { return stop_polling_.load(); });
-}
-
 void ActivityWorker::set_fatal(std::exception_ptr e) {
   bool first = false;
   {
@@ -338,58 +316,25 @@ void ActivityWorker::set_fatal(std::exception_ptr e) {
       fatal_ = e;
       first = true;
     }
-    stop_polling_ = true;
-    polls_->cancel();
   }
-  cv_.notify_all();
+  if (first) {
+    std::string what = "unknown error";
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      what = ex.what();
+    } catch (...) {
+    }
+    warn("stopped polling: " + what);
+  }
   if (first && on_fatal_) on_fatal_(e);
 }
 
-void ActivityWorker::poll_loop() {
-  using Req = ws::PollActivityTaskQueueRequest;
-  int failures = 0;
-  rpc::Channel& channel = core_->channel();
-  while (!stop_polling_) {
-    if (!acquire_slot()) return;
-    Req req;
-    req.set_namespace_(core_->namespace_name);
-    req.mutable_task_queue()->set_name(options_.task_queue);
-    req.mutable_task_queue()->set_kind(::temporal::api::enums::v1::TASK_QUEUE_KIND_NORMAL);
-    req.set_identity(identity_);
-    req.set_worker_instance_key(instance_key_);
-    auto opts = core_->rpc_options();
-    opts.timeout = kPollTimeout;
-    opts.retry = false;
-    opts.cancellation = polls_;  // shutdown and a fatal error cancel the long poll
-    rpc::Result<PollResponse> r;
-    try {
-      r = rpc::PollActivityTaskQueue(channel, std::move(req), std::move(opts)).get();
-    } catch (const std::exception& e) {
-      r.status.code = grpc::StatusCode::UNKNOWN;
-      r.status.message = e.what();
-    }
-    if (!r.ok()) {
-      release_slot();
-      if (stop_polling_) return;
-      // The long poll outlived its deadline without a task: not an error.
-      if (r.status.code == grpc::StatusCode::DEADLINE_EXCEEDED) continue;
-      try {
-        rpc::throw_status(r.status, core_->error_context("poll activity task queue '" + options_.task_queue + "'"));
-      } catch (const NamespaceNotFoundError&) {
-        set_fatal(std::current_exception());
-        return;
-      } catch (...) {
-      }
-      ++failures;
-      sleep_unless_stopping(poll_backoff(r.status.code, failures));
-      continue;
-    }
-    failures = 0;
-    if (r.value.task_token().empty()) {
-      release_slot();
-      continue;
-    }
-    dispatch(std::make_shared<PollResponse>(std::move(r.value)));
+void ActivityWorker::warn(const std::string& message) const {
+  if (options_.logger) {
+    options_.logger(LogLevel::kWarn, "activity worker: " + message);
+  } else {
+    stderr_logger()(LogLevel::kWarn, "activity worker: " + message);
   }
 }
 
@@ -419,7 +364,7 @@ void ActivityWorker::pool_loop() {
     lock.unlock();
     execute(*task);
     task.reset();
-    release_slot();
+    slots_->release();
     lock.lock();
     --outstanding_;
     idle_cv_.notify_all();
@@ -495,7 +440,7 @@ void ActivityWorker::respond(const PollResponse& task, const ActivityContext& ct
   const auto& dc = core_->data_converter;
   auto report = [&](const rpc::Status& s, const char* what) {
     // NOT_FOUND: the activity timed out, was cancelled or its workflow closed; nothing to do.
-    if (s.ok() || s.code == grpc::StatusCode::NOT_FOUND) return;
+    if (s.ok() || rpc::is_not_found(s)) return;
     warn(std::string(what) + " for activity '" + ctx.info().activity_id + "' of workflow '" + ctx.info().workflow_id +
          "' failed: " + rpc::describe_status(s, core_->connection.options().address));
   };

@@ -25,6 +25,7 @@
 #include "temporal/async/task.h"
 #include "temporal/api/workflowservice/v1/request_response.pb.h"
 #include "temporal/worker/worker.h"
+#include "worker/poller.h"
 
 namespace temporal::worker::detail {
 
@@ -132,12 +133,8 @@ class ActivityWorker {
 
  private:
   using PollResponse = ::temporal::api::workflowservice::v1::PollActivityTaskQueueResponse;
-  void poll_loop();
-  // Blocks until a slot is free (true) or the worker stops polling (false).
-  bool acquire_slot();
-  void release_slot();
-  bool sleep_unless_stopping(std::chrono::milliseconds d);
   void set_fatal(std::exception_ptr e);
+  void warn(const std::string& message) const;
 
   void dispatch(std::shared_ptr<PollResponse> task);
   void pool_loop();
@@ -156,13 +153,10 @@ class ActivityWorker {
   bool started_ = false;
   bool shut_down_ = false;
 
-  std::atomic<bool> stop_polling_{false};
-  mutable std::mutex mu_;  // slots, backoff sleeps, fatal error
-  std::condition_variable cv_;
-  int free_slots_;
-  const std::shared_ptr<rpc::CallCancellation> polls_ = std::make_shared<rpc::CallCancellation>();  // polls in flight
+  mutable std::mutex mu_;  // fatal error
   std::exception_ptr fatal_;
-  std::vector<std::thread> pollers_;
+  const std::shared_ptr<Slots> slots_;  // max_concurrent_activities
+  std::unique_ptr<Poller<PollResponse>> poller_;
 
   std::mutex pool_mu_;  // queue, pool threads, running activities
   std::condition_variable pool_cv_;

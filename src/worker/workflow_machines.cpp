@@ -205,6 +205,8 @@ void WorkflowMachines::handle_event(const HistoryEvent& e, wfd::Activation& acti
       const auto& dc = *context_.data_converter;
       context_.workflow_type = a.workflow_type().name();
       context_.task_queue = a.task_queue().name();
+      context_.memo = a.memo();
+      context_.search_attributes = a.search_attributes();
       wfd::job::Initialize init;
       auto& info = init.info;
       info.namespace_name = context_.namespace_name;

@@ -5,25 +5,6 @@
 
 namespace temporal::worker::detail {
 
-PollOutcome classify_poll(const rpc::Status& status) {
-  switch (status.code) {
-    case grpc::StatusCode::OK:
-    case grpc::StatusCode::DEADLINE_EXCEEDED:  // the long poll expired without a task
-      return PollOutcome::kTask;
-    case grpc::StatusCode::CANCELLED:
-      return PollOutcome::kStopped;
-    case grpc::StatusCode::NOT_FOUND:
-    case grpc::StatusCode::PERMISSION_DENIED:
-    case grpc::StatusCode::UNAUTHENTICATED:
-    case grpc::StatusCode::INVALID_ARGUMENT:
-      return PollOutcome::kFatal;
-    default:
-      return PollOutcome::kTransient;
-  }
-}
-
-bool is_resource_exhausted(const rpc::Status& status) { return status.code == grpc::StatusCode::RESOURCE_EXHAUSTED; }
-
 namespace {
 
 constexpr std::chrono::milliseconds kPollTimeout{70'000};

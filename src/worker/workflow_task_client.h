@@ -18,17 +18,6 @@ namespace temporal::worker::detail {
 
 namespace wsv1 = ::temporal::api::workflowservice::v1;
 
-/// How a task poll ended.
-enum class PollOutcome {
-  kTask,       ///< a task (or an empty answer: the long poll expired)
-  kStopped,    ///< cancelled by shutdown
-  kTransient,  ///< unavailable, overloaded ...: back off and poll again
-  kFatal,      ///< the task queue cannot be polled (namespace missing, permission ...): stop
-};
-PollOutcome classify_poll(const rpc::Status& status);
-/// Overloaded (RESOURCE_EXHAUSTED): back off longer.
-bool is_resource_exhausted(const rpc::Status& status);
-
 class WorkflowTaskClient {
  public:
   virtual ~WorkflowTaskClient() = default;

@@ -11,9 +11,9 @@
 #include <thread>
 #include <unordered_map>
 
-#include "common/backoff.h"
 #include "common/uuid.h"
 #include "converter/proto.h"
+#include "worker/poller.h"
 #include "worker/workflow_run.h"
 
 namespace temporal::worker::detail {
@@ -66,25 +66,26 @@ std::string what_of(const std::exception_ptr& e) {
 
 struct WorkflowWorker::State : std::enable_shared_from_this<WorkflowWorker::State> {
   State(std::shared_ptr<WorkflowTaskClient> c, WorkflowWorkerConfig cfg, std::function<void(std::exception_ptr)> f)
-      : client(std::move(c)), config(std::move(cfg)), on_fatal(std::move(f)), polls(std::make_shared<rpc::CallCancellation>()) {
+      : client(std::move(c)), config(std::move(cfg)), on_fatal(std::move(f)) {
     sticky_queue = host_name() + ":" + temporal::detail::uuid4();
     if (!config.logger) config.logger = stderr_logger();
+    slots = std::make_shared<Slots>(config.options.max_concurrent_workflow_tasks);
   }
 
   const std::shared_ptr<WorkflowTaskClient> client;
   WorkflowWorkerConfig config;
   const std::function<void(std::exception_ptr)> on_fatal;
-  const std::shared_ptr<rpc::CallCancellation> polls;
   std::string sticky_queue;
 
   mutable std::mutex mu;
-  std::condition_variable cv;  ///< task queue, slots, shutdown
+  std::condition_variable cv;  ///< the task queue
   bool stopping = false;       ///< no more polls
   bool pool_stop = false;      ///< pool threads leave once the queue is empty
   std::deque<wsv1::PollWorkflowTaskQueueResponse> queue;
-  int in_flight = 0;  ///< tasks queued or being processed (bounded by max_concurrent_workflow_tasks)
+  /// Tasks queued or in progress, at most max_concurrent_workflow_tasks; both pollers draw on it.
+  std::shared_ptr<Slots> slots;
   std::exception_ptr fatal;
-  std::vector<std::thread> pollers;
+  std::vector<std::unique_ptr<Poller<wsv1::PollWorkflowTaskQueueResponse>>> pollers;
   std::vector<std::shared_ptr<PoolSlot>> pool;
   std::thread watchdog;
   std::condition_variable watchdog_cv;
@@ -131,55 +132,31 @@ struct WorkflowWorker::State : std::enable_shared_from_this<WorkflowWorker::Stat
         slot->exited = true;
         return;
       }
-      --in_flight;
-      cv.notify_all();
+      slots->release();
     }
   }
 
-  void poll_main(bool sticky) {
-    int failures = 0;
-    const auto& o = config.options;
-    for (;;) {
-      {
-        // A slot first: a poll that returns a task must be able to hand it over.
-        std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return stopping || in_flight < o.max_concurrent_workflow_tasks; });
-        if (stopping) return;
-        ++in_flight;
-      }
+  void start_poller(bool sticky, int threads) {  // under mu
+    using Response = wsv1::PollWorkflowTaskQueueResponse;
+    auto poll = [this, sticky](const std::shared_ptr<rpc::CallCancellation>& cancel) {
+      const auto& o = config.options;
       wsv1::PollWorkflowTaskQueueRequest req;
       req.set_namespace_(config.namespace_name);
       req.mutable_task_queue()->set_name(sticky ? sticky_queue : o.task_queue);
       req.mutable_task_queue()->set_kind(sticky ? apienums::TASK_QUEUE_KIND_STICKY : apienums::TASK_QUEUE_KIND_NORMAL);
       if (sticky) req.mutable_task_queue()->set_normal_name(o.task_queue);
       req.set_identity(config.identity);
-      auto r = client->poll(std::move(req), polls);
-      const PollOutcome outcome = classify_poll(r.status);
-      std::unique_lock lock(mu);
-      if (outcome == PollOutcome::kTask && r.ok() && !r.value.task_token().empty()) {
-        // A task that arrives while stopping is still answered.
-        failures = 0;
-        queue.push_back(std::move(r.value));
-        cv.notify_all();
-        continue;
-      }
-      --in_flight;
-      cv.notify_all();
-      if (stopping || outcome == PollOutcome::kStopped) return;
-      if (outcome == PollOutcome::kTask) {
-        failures = 0;
-        continue;  // the long poll expired
-      }
-      if (outcome == PollOutcome::kFatal) {
-        lock.unlock();
-        report_fatal(r.status);
-        return;
-      }
-      ++failures;
-      temporal::detail::Backoff backoff;
-      backoff.initial = std::chrono::milliseconds(is_resource_exhausted(r.status) ? 1000 : 200);
-      cv.wait_for(lock, backoff.delay(failures), [&] { return stopping; });
-    }
+      return client->poll(std::move(req), cancel);
+    };
+    auto dispatch = [this](Response task) {
+      std::lock_guard lock(mu);
+      queue.push_back(std::move(task));
+      cv.notify_one();
+    };
+    auto has_task = [](const Response& r) { return !r.task_token().empty(); };
+    auto fatal_poll = [this](const rpc::Status& status) { report_fatal(status); };
+    pollers.push_back(std::make_unique<Poller<Response>>(slots, poll, has_task, dispatch, fatal_poll));
+    pollers.back()->start(threads);
   }
 
   void report_fatal(const rpc::Status& status) {
@@ -193,9 +170,8 @@ struct WorkflowWorker::State : std::enable_shared_from_this<WorkflowWorker::Stat
       std::lock_guard lock(mu);
       if (!fatal) fatal = error;
       stopping = true;
-      cv.notify_all();
+      for (auto& p : pollers) p->request_stop();
     }
-    polls->cancel();
     log(LogLevel::kError, "stopped polling: " + what_of(error));
     if (on_fatal) on_fatal(error);
   }
@@ -251,9 +227,8 @@ struct WorkflowWorker::State : std::enable_shared_from_this<WorkflowWorker::Stat
                               slot.task_head.workflow_type().name() + ") ran longer than " +
                               std::to_string(config.options.deadlock_timeout.count()) +
                               " ms without yielding; its task is failed and its thread left to finish on its own");
-    --in_flight;
+    slots->release();
     if (!pool_stop) start_pool_thread();
-    cv.notify_all();
     return slot.task_head;
   }
 
@@ -397,10 +372,10 @@ struct WorkflowWorker::State : std::enable_shared_from_this<WorkflowWorker::Stat
           std::lock_guard state_lock(mu);
           slot.run = run;
         }
-        apply_watched(*run, slot, task, events, events.empty() ? 1 : events.back().event_id() + 1, {});
+        apply_watched(*run, slot, events, events.empty() ? 1 : events.back().event_id() + 1, {});
       } else if (have_events) {
         std::vector<apihistory::HistoryEvent> events(task.history().events().begin(), task.history().events().end());
-        apply_watched(*run, slot, task, events, events.back().event_id() + 1, {});
+        apply_watched(*run, slot, events, events.back().event_id() + 1, {});
       }
       auto args = converter::decode_from(config.data_converter, task.query().query_args());
       run->run->watch_code(&slot.code_since);
@@ -419,8 +394,7 @@ struct WorkflowWorker::State : std::enable_shared_from_this<WorkflowWorker::Stat
   }
 
   // Applies events to the run with its code timed by the watchdog through `slot`.
-  TaskOutput apply_watched(CachedRun& run, PoolSlot& slot, const wsv1::PollWorkflowTaskQueueResponse& task,
-                           const std::vector<apihistory::HistoryEvent>& events, int64_t current_started,
+  TaskOutput apply_watched(CachedRun& run, PoolSlot& slot, const std::vector<apihistory::HistoryEvent>& events, int64_t current_started,
                            const std::vector<::temporal::api::protocol::v1::Message>& messages) {
     std::vector<const apihistory::HistoryEvent*> ptrs;
     ptrs.reserve(events.size());
@@ -480,7 +454,7 @@ struct WorkflowWorker::State : std::enable_shared_from_this<WorkflowWorker::Stat
                                   " before its started event " + std::to_string(task.started_event_id()));
       }
       std::vector<::temporal::api::protocol::v1::Message> messages(task.messages().begin(), task.messages().end());
-      output = apply_watched(*run, slot, task, events, task.started_event_id(), messages);
+      output = apply_watched(*run, slot, events, task.started_event_id(), messages);
     } catch (const NondeterminismError&) {
       error = std::current_exception();
       nondeterminism = true;
@@ -561,37 +535,36 @@ WorkflowWorker::~WorkflowWorker() {
 void WorkflowWorker::start() {
   auto& s = *state_;
   std::lock_guard lock(s.mu);
-  if (!s.pollers.empty()) throw std::logic_error("WorkflowWorker::start called twice");
+  if (!s.pool.empty()) throw std::logic_error("WorkflowWorker::start called twice");
   const auto& o = s.config.options;
   for (int i = 0; i < o.max_concurrent_workflow_tasks; ++i) s.start_pool_thread();
   s.watchdog = std::thread([st = state_] { st->watchdog_main(); });
   const int pollers = std::max(1, o.workflow_task_pollers);
-  for (int i = 0; i < pollers; ++i) s.pollers.emplace_back([st = state_] { st->poll_main(false); });
-  if (o.max_cached_workflows > 0) {
-    for (int i = 0; i < std::max(1, pollers / 2); ++i) s.pollers.emplace_back([st = state_] { st->poll_main(true); });
-  }
+  s.start_poller(false, pollers);
+  if (o.max_cached_workflows > 0) s.start_poller(true, std::max(1, pollers / 2));
 }
 
 void WorkflowWorker::shutdown() {
   auto& s = *state_;
+  std::vector<std::unique_ptr<Poller<wsv1::PollWorkflowTaskQueueResponse>>> pollers;
   {
     std::lock_guard lock(s.mu);
     if (s.pool_stop) return;
     s.stopping = true;
-    s.cv.notify_all();
+    pollers = std::move(s.pollers);
   }
-  s.polls->cancel();
-  for (auto& t : s.pollers) t.join();
-  const bool started = !s.pollers.empty();
-  s.pollers.clear();
+  const bool started = !pollers.empty();
+  for (auto& p : pollers) p->stop();
+  pollers.clear();
+  // Tasks already polled are answered, within the bound.
+  s.slots->wait_idle(s.config.shutdown_wait);
+  s.slots->stop();
   std::vector<std::shared_ptr<PoolSlot>> pool;
   {
-    // Tasks already polled are answered, within the bound.
-    std::unique_lock lock(s.mu);
-    s.cv.wait_for(lock, s.config.shutdown_wait, [&] { return s.in_flight == 0; });
+    std::lock_guard lock(s.mu);
     // Tasks still queued past the bound are left to the server (they time out and go to another
     // worker); pool threads take no more.
-    s.in_flight -= static_cast<int>(s.queue.size());
+    s.slots->release(static_cast<int>(s.queue.size()));
     s.queue.clear();
     s.pool_stop = true;
     s.cv.notify_all();

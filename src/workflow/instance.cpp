@@ -16,14 +16,20 @@ std::string names_of(const auto& registry) {
   return known;
 }
 
-// Runs an update handler's coroutine and reports its outcome.
-Workflow<void> drive_update(Workflow<Payload> body, std::function<void(std::optional<Payload>, std::exception_ptr)> done) {
+// Runs an update handler's coroutine and reports its outcome: a result, or a Temporal failure
+// (which fails the update). Any other exception is a bug in the handler: `bug` fails the workflow
+// task, as for the main coroutine, so that a fixed worker can retry it.
+Workflow<void> drive_update(Workflow<Payload> body, std::function<void(std::optional<Payload>, std::exception_ptr)> done,
+                            std::function<void(std::exception_ptr)> bug) {
   std::optional<Payload> result;
   std::exception_ptr failure;
   try {
     result = co_await body;
-  } catch (...) {
+  } catch (const FailureError&) {
     failure = std::current_exception();
+  } catch (...) {
+    bug(std::current_exception());
+    co_return;
   }
   done(std::move(result), failure);
 }
@@ -158,6 +164,7 @@ void Instance::run_until_blocked() {
       h.resume();
       detached_depth = 0;
       finished_updates_.clear();  // update drivers that reached their end during that step
+      if (task_failure_) std::rethrow_exception(std::exchange(task_failure_, nullptr));
       // Once the main coroutine has returned the run is over: nothing else runs after it.
       if (main_ && main_->done()) {
         ready_.clear();
@@ -452,7 +459,10 @@ void Instance::start_update(job::Update& u, const UpdateEntry& entry) {
     if (it != updates_in_flight_.end()) finished_updates_.push_back(std::move(it->second));
     updates_in_flight_.erase(id);
   };
-  auto driver = std::make_unique<Workflow<void>>(drive_update(std::move(*body), std::move(done)));
+  auto bug = [this](std::exception_ptr e) {
+    if (!task_failure_) task_failure_ = e;
+  };
+  auto driver = std::make_unique<Workflow<void>>(drive_update(std::move(*body), std::move(done), std::move(bug)));
   schedule(driver->handle());
   updates_in_flight_[u.id] = std::move(driver);
 }

@@ -142,6 +142,7 @@ class Instance {
   /// Update handler coroutines in flight, by update id (dropped when they finish).
   std::map<std::string, std::unique_ptr<Workflow<void>>> updates_in_flight_;
   std::vector<std::unique_ptr<Workflow<void>>> finished_updates_;
+  std::exception_ptr task_failure_;  ///< a handler's bug, rethrown to fail the workflow task
   std::vector<std::shared_ptr<void>> kept_;  ///< objects the definition keeps with the run
   std::vector<Command> commands_;
   int activation_ = 0;

@@ -426,7 +426,9 @@ struct ContinueAsNewOptions {
   std::string task_queue;     ///< default: this workflow's task queue
   std::optional<std::chrono::milliseconds> workflow_run_timeout;
   std::optional<std::chrono::milliseconds> workflow_task_timeout;
+  /// Empty: the new run gets this run's memo.
   std::map<std::string, converter::Payload> memo;
+  /// Empty: the new run gets this run's search attributes.
   SearchAttributes search_attributes;
 };
 

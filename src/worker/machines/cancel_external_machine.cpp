@@ -13,10 +13,8 @@ CancelExternalMachine::CancelExternalMachine(MachineHost& host, const workflow::
   apicommand::Command c;
   c.set_command_type(apienums::COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION);
   auto* a = c.mutable_request_cancel_external_workflow_execution_command_attributes();
-  a->set_namespace_(context().namespace_name);
   a->set_workflow_id(r.workflow_id);
   a->set_run_id(r.run_id);
-  a->set_control(std::to_string(r.seq));
   host_.queue(this, std::move(c));
 }
 

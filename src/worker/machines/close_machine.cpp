@@ -41,8 +41,14 @@ CloseMachine::CloseMachine(MachineHost& host, const workflow::detail::cmd::Conti
   if (!can.args.empty()) converter::encode_to(*ctx.data_converter, can.args, a->mutable_input());
   if (o.workflow_run_timeout) converter::to_proto_duration(*o.workflow_run_timeout, a->mutable_workflow_run_timeout());
   if (o.workflow_task_timeout) converter::to_proto_duration(*o.workflow_task_timeout, a->mutable_workflow_task_timeout());
-  for (const auto& [k, v] : o.memo) (*a->mutable_memo()->mutable_fields())[k] = converter::encode_one(*ctx.data_converter, v);
-  if (!o.search_attributes.empty()) {
+  if (o.memo.empty()) {
+    *a->mutable_memo() = ctx.memo;
+  } else {
+    for (const auto& [k, v] : o.memo) (*a->mutable_memo()->mutable_fields())[k] = converter::encode_one(*ctx.data_converter, v);
+  }
+  if (o.search_attributes.empty()) {
+    *a->mutable_search_attributes() = ctx.search_attributes;
+  } else {
     client::detail::encode_search_attributes(o.search_attributes, a->mutable_search_attributes());
   }
   host_.queue(this, std::move(c));

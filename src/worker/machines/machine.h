@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "temporal/api/command/v1/message.pb.h"
+#include "temporal/api/common/v1/message.pb.h"
 #include "temporal/api/history/v1/message.pb.h"
 #include "temporal/api/protocol/v1/message.pb.h"
 #include "temporal/api/update/v1/message.pb.h"
@@ -42,6 +43,10 @@ struct MachineContext {
   std::string namespace_name;
   std::string task_queue;  ///< the workflow's task queue (the default of activities)
   std::string workflow_type;
+  /// The run's memo and search attributes as the start recorded them: continue-as-new carries
+  /// them over unless the code gives new ones, as the other SDKs do.
+  ::temporal::api::common::v1::Memo memo;
+  ::temporal::api::common::v1::SearchAttributes search_attributes;
 };
 
 class Machine;

@@ -11,12 +11,10 @@ SignalExternalMachine::SignalExternalMachine(MachineHost& host, const workflow::
   apicommand::Command c;
   c.set_command_type(apienums::COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION);
   auto* a = c.mutable_signal_external_workflow_execution_command_attributes();
-  a->set_namespace_(ctx.namespace_name);
   a->mutable_execution()->set_workflow_id(s.workflow_id);
   a->mutable_execution()->set_run_id(s.run_id);
   a->set_signal_name(s.signal_name);
   if (!s.args.empty()) converter::encode_to(*ctx.data_converter, s.args, a->mutable_input());
-  a->set_control(std::to_string(s.seq));
   host_.queue(this, std::move(c));
 }
 
