@@ -93,6 +93,10 @@ struct Scenario {
   bool check_history = true;
   /// Whether the scenario's worker is started before run() (off when run() starts it itself).
   bool start_worker = true;
+  /// Set while the scenario fails because of a known bug of the SDK (what is wrong, precisely):
+  /// the runner still runs it, and reports a failure as skipped with this note (so that the
+  /// suite stays green in CI) and a pass as a stale note.
+  std::string known_bug;
 };
 
 /// Where a scenario of the official suite stands in this SDK.

@@ -307,6 +307,14 @@ Outcome run_scenario(const Scenario& s, const Environment& env, const std::strin
     o = result.get();
   }
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!s.known_bug.empty()) {
+    if (o.kind == Outcome::kFail) {
+      o.kind = Outcome::kSkip;
+      o.message = "known bug: " + s.known_bug + " (fails with: " + o.message + ")";
+    } else if (o.kind == Outcome::kPass) {
+      o.message = "passes although marked with a known bug; remove the note: " + s.known_bug;
+    }
+  }
   return o;
 }
 
@@ -403,7 +411,7 @@ int main(int argc, char** argv) {
         ++passed;
         std::cout << "PASS  " << e.dir << " (" << secs;
         if (o.histories > 0) std::cout << ", " << o.histories << " replayed";
-        std::cout << ")\n";
+        std::cout << ")" << (o.message.empty() ? "" : ": " + o.message) << "\n";
       } else if (o.kind == Outcome::kSkip) {
         ++skipped;
         std::cout << "SKIP  " << e.dir << ": " << one_line(o.message) << "\n";
@@ -420,7 +428,7 @@ int main(int argc, char** argv) {
   for (auto& t : threads) t.join();
 
   std::cout << "features: " << passed << " passed, " << failed << " failed, " << (skipped + not_built)
-            << " skipped (" << not_built << " not built yet" << (skipped ? ", " + std::to_string(skipped) + " by the scenario" : "")
+            << " skipped (" << not_built << " not built yet" << (skipped ? ", " + std::to_string(skipped) + " at run time" : "")
             << "), " << not_applicable << " not applicable";
   if (!failures.empty()) {
     std::cout << "; failed:";

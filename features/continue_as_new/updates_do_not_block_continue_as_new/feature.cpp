@@ -54,22 +54,24 @@ Scenario continue_as_new_updates_do_not_block_continue_as_new() {
       o.wait_for_stage = client::WorkflowUpdateStage::kCompleted;
       return by_id.start_update("update", o).get().result<std::string>().get();
     });
-    // Admitted: polling its outcome no longer says "not found" (it waits instead).
-    auto poller = ctx.client().with_call_options({.timeout = 300ms}).workflow().get_handle(id);
+    // Admitted: a poll for its outcome waits (long-polls) instead of failing at once with "not
+    // found". Polls that wait are kept until the update completes.
+    std::vector<std::future<void>> polls;
     eventually(10s, 100ms, [&] {
+      polls.push_back(std::async(std::launch::async, [by_id] { (void)by_id.get_update_handle("update-id").result_payload().get(); }));
+      if (polls.back().wait_for(300ms) == std::future_status::timeout) return true;
       try {
-        poller.get_update_handle("update-id").result_payload().get();
-        return true;
-      } catch (const WorkflowNotFoundError&) {
-        return false;
-      } catch (const RpcError& e) {
-        return e.code() != 5;  // NOT_FOUND: not admitted yet
-      } catch (const TemporalError&) {
-        return true;
+        polls.back().get();
+        return true;  // completed already (it cannot have: the workflow is blocked)
+      } catch (const std::exception&) {
+        return false;  // not found: not admitted yet
       }
     }, "the update to be admitted");
     g_gate.release(id);
     const std::string update_run = update.get();
+    for (auto& p : polls) {
+      if (p.valid()) p.wait();
+    }
     check(!update_run.empty() && update_run != handle.first_execution_run_id(),
           "the update was handled on the first run (" + update_run + "), not after continue-as-new");
     check_eq(handle.result<std::string>().get(), update_run, "the run that returned is the one that handled the update");

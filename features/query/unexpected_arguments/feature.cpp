@@ -1,7 +1,8 @@
 // query/unexpected_arguments: queries with arguments that do not fit the handler. C++ handlers
-// are typed, so this SDK rejects what it can tell is wrong: a wrong type or a missing argument
-// fails the query (QueryFailedError naming the problem); an extra argument is dropped, as in
-// every SDK.
+// are typed, so this SDK rejects what it can tell is wrong: an argument of the wrong type (a
+// string for an int) or a missing one fails the query (QueryFailedError naming the problem); an
+// extra argument is dropped, as in every SDK. (The official Go and TypeScript versions reject
+// nothing: their handlers take what they get.)
 #include "harness/harness.h"
 #include "temporal/workflow/workflow.h"
 
@@ -25,11 +26,10 @@ Scenario query_unexpected_arguments() {
   s.run = [](Context& ctx) {
     auto handle = ctx.start("Workflow");
     check_eq(handle.query<std::string>("theQuery", 123).get(), std::string("got 123"), "query with the right argument");
-    auto wrong_type = check_throws<QueryFailedError>([&] { (void)handle.query<std::string>("theQuery", true).get(); },
-                                                     "query with an argument of the wrong type");
-    check(contains(wrong_type.what(), "theQuery") || contains(wrong_type.what(), "bool") ||
-              contains(wrong_type.what(), "boolean") || contains(wrong_type.what(), "type"),
-          std::string("the error does not say what was wrong: ") + wrong_type.what());
+    auto wrong_type = check_throws<QueryFailedError>(
+        [&] { (void)handle.query<std::string>("theQuery", std::string("not a number")).get(); },
+        "query with an argument of the wrong type");
+    check(contains(wrong_type.what(), "string"), std::string("the error does not say what was wrong: ") + wrong_type.what());
     check_eq(handle.query<std::string>("theQuery", 123, true).get(), std::string("got 123"), "query with an extra argument");
     auto missing = check_throws<QueryFailedError>([&] { (void)handle.query<std::string>("theQuery").get(); },
                                                   "query without its argument");
