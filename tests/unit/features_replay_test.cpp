@@ -34,7 +34,8 @@ TEST(FeaturesReplay, EveryImplementedScenarioThatChecksHistoryHasARecordedHistor
   for (const auto& e : catalog()) {
     if (e.status != Status::kImplemented) continue;
     Scenario s = e.make();
-    if (s.check_history && histories_of(s.dir).empty()) missing.push_back(s.dir);
+    // A scenario that fails for a known bug has no passing run to record yet.
+    if (s.check_history && s.known_bug.empty() && histories_of(s.dir).empty()) missing.push_back(s.dir);
   }
   EXPECT_TRUE(missing.empty()) << "no features/<dir>/history*.json for " << testing::PrintToString(missing)
                                << "; record them with: build/features/features_runner --record-histories features";
@@ -134,6 +135,41 @@ TEST(BinaryProtobuf, RejectsAnotherMessageTypeAndBadBytesWithATypedError) {
   EXPECT_THROW((void)converter::from_payload<Blob>(garbage), DataConverterError);
   auto plain = converter::to_payload(std::string("text"));
   EXPECT_THROW((void)converter::from_payload<Blob>(plain), DataConverterError);
+}
+
+// ---- ConnectionOptions::http_connect_proxy (client/http_proxy*): bad settings are rejected
+// before anything is sent, naming the field.
+
+void expect_proxy_rejected(client::HttpConnectProxyOptions proxy, const std::string& field, const std::string& text) {
+  client::ConnectionOptions o;
+  o.address = "127.0.0.1:1";
+  o.http_connect_proxy = std::move(proxy);
+  try {
+    (void)client::Connection::lazy(o);
+    ADD_FAILURE() << "accepted a proxy setting that should fail on " << field;
+  } catch (const InvalidArgumentError& e) {
+    EXPECT_EQ(e.field(), field);
+    EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+  }
+}
+
+TEST(HttpConnectProxy, RejectsAnEmptyOrSchemedTargetAndHalfCredentials) {
+  expect_proxy_rejected({}, "http_connect_proxy.target_host", "empty");
+  expect_proxy_rejected({.target_host = "http://proxy:3128"}, "http_connect_proxy.target_host", "without a scheme");
+  expect_proxy_rejected({.target_host = "proxy:3128", .basic_auth_user = "user"}, "http_connect_proxy.basic_auth_user",
+                        "both");
+  expect_proxy_rejected({.target_host = "proxy:3128", .basic_auth_password = "secret"},
+                        "http_connect_proxy.basic_auth_user", "both");
+}
+
+TEST(HttpConnectProxy, AcceptsAProxyWithAndWithoutCredentials) {
+  client::ConnectionOptions o;
+  o.address = "127.0.0.1:1";
+  o.http_connect_proxy = client::HttpConnectProxyOptions{.target_host = "127.0.0.1:3128"};
+  EXPECT_NO_THROW((void)client::Connection::lazy(o));
+  o.http_connect_proxy->basic_auth_user = "user@example";
+  o.http_connect_proxy->basic_auth_password = "p:ss/word";
+  EXPECT_NO_THROW((void)client::Connection::lazy(o));
 }
 
 }  // namespace
