@@ -17,4 +17,5 @@ if [[ -z ${TEMPORAL_ADDRESS:-} ]]; then
   export TEMPORAL_TS_TASK_QUEUE="${TEMPORAL_TS_TASK_QUEUE:-none}"
   source scripts/dev-env.sh
 fi
-exec "$runner" --server "$TEMPORAL_ADDRESS" -j "${TEMPORAL_FEATURES_JOBS:-6}" "$@"
+# Not exec: dev-env.sh stops the server it started when this script exits.
+"$runner" --server "$TEMPORAL_ADDRESS" -j "${TEMPORAL_FEATURES_JOBS:-6}" "$@"
