@@ -12,6 +12,7 @@ DEBIAN_PACKAGES=(
   nlohmann-json3-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-venv nodejs npm nginx-light
+  tinyproxy                     # HTTP CONNECT proxy for the features suite's client/http_proxy*
   clang-14 libclang-rt-14-dev   # libFuzzer for scripts/fuzz.sh
 )
 

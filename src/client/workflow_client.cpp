@@ -127,9 +127,10 @@ Task<WorkflowHandle> start_impl(Client client, std::string workflow_type, Workfl
   call.workflow_id = o.workflow_id;
   call.name = workflow_type;
   call.headers = o.headers;
+  call.args = std::move(args);
   std::string run_id;
-  std::function<Task<void>(ClientCall&)> terminal = [core, workflow_type, o, args, &run_id](ClientCall& c) {
-    return do_start(core, c, workflow_type, o, args, &run_id);
+  std::function<Task<void>(ClientCall&)> terminal = [core, workflow_type, o, &run_id](ClientCall& c) {
+    return do_start(core, c, workflow_type, o, c.args, &run_id);
   };
   co_await detail::run_intercepted(core, call, std::move(terminal));
   co_return WorkflowHandle(client, o.workflow_id, {}, run_id, run_id);
@@ -159,9 +160,10 @@ Task<WorkflowHandle> signal_with_start_impl(Client client, std::string workflow_
   call.workflow_id = o.workflow_id;
   call.name = workflow_type;
   call.headers = o.headers;
+  call.args = std::move(args);
   std::string run_id;
-  std::function<Task<void>(ClientCall&)> terminal = [core, workflow_type, o, signal, args, &run_id](ClientCall& c) {
-    return do_signal_with_start(core, c, workflow_type, o, signal, args, &run_id);
+  std::function<Task<void>(ClientCall&)> terminal = [core, workflow_type, o, signal, &run_id](ClientCall& c) {
+    return do_signal_with_start(core, c, workflow_type, o, signal, c.args, &run_id);
   };
   co_await detail::run_intercepted(core, call, std::move(terminal));
   // Signal-with-start may have signaled an existing run: follow the chain from the run it names.
@@ -333,7 +335,8 @@ Task<void> signal_impl(CorePtr core, std::string workflow_id, std::string run_id
   call.workflow_id = std::move(workflow_id);
   call.run_id = std::move(run_id);
   call.name = std::move(name);
-  std::function<Task<void>(ClientCall&)> terminal = [core, args](ClientCall& c) { return do_signal(core, c, args); };
+  call.args = std::move(args);
+  std::function<Task<void>(ClientCall&)> terminal = [core](ClientCall& c) { return do_signal(core, c, c.args); };
   co_await detail::run_intercepted(core, call, std::move(terminal));
 }
 
@@ -390,9 +393,10 @@ Task<converter::Payload> query_impl(CorePtr core, std::string workflow_id, std::
   call.workflow_id = std::move(workflow_id);
   call.run_id = std::move(run_id);
   call.name = std::move(name);
+  call.args = std::move(args);
   converter::Payload out;
-  std::function<Task<void>(ClientCall&)> terminal = [core, args, condition, &out](ClientCall& c) {
-    return do_query(core, c, args, condition, &out);
+  std::function<Task<void>(ClientCall&)> terminal = [core, condition, &out](ClientCall& c) {
+    return do_query(core, c, c.args, condition, &out);
   };
   co_await detail::run_intercepted(core, call, std::move(terminal));
   co_return out;
@@ -607,11 +611,12 @@ Task<WorkflowUpdateHandle> start_update_impl(Client client, std::string workflow
   call.run_id = run_id;
   call.name = name;
   call.headers = o.headers;
+  call.args = std::move(args);
   ws::UpdateWorkflowExecutionResponse resp;
-  std::function<Task<void>(ClientCall&)> terminal = [core, first_run_id, args, o, update_id, &resp](ClientCall& c) {
+  std::function<Task<void>(ClientCall&)> terminal = [core, first_run_id, o, update_id, &resp](ClientCall& c) {
     UpdateOptions with_headers = o;
     with_headers.headers = c.headers;
-    return send_update(core, c.workflow_id, c.run_id, first_run_id, c.name, args, with_headers, update_id,
+    return send_update(core, c.workflow_id, c.run_id, first_run_id, c.name, c.args, with_headers, update_id,
                        c.grpc_metadata, &resp);
   };
   co_await detail::run_intercepted(core, call, std::move(terminal));

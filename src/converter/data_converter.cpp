@@ -53,6 +53,14 @@ Payload proto_to_json_payload(const google::protobuf::Message& m) {
   return Payload{{{"encoding", encodings::kJsonProtobuf}, {"messageType", m.GetTypeName()}}, std::move(json)};
 }
 
+Payload proto_to_binary_payload(const google::protobuf::Message& m) {
+  std::string bytes;
+  if (!m.SerializeToString(&bytes)) {
+    throw DataConverterError("cannot encode " + m.GetTypeName() + " as binary/protobuf: a required field is missing");
+  }
+  return Payload{{{"encoding", encodings::kBinaryProtobuf}, {"messageType", m.GetTypeName()}}, std::move(bytes)};
+}
+
 void proto_from_payload(const Payload& p, google::protobuf::Message* m) {
   const std::string enc = p.encoding();
   auto type = p.metadata.find("messageType");

@@ -3,6 +3,7 @@
 #include <absl/synchronization/mutex.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <climits>
 #include <random>
 
@@ -23,6 +24,42 @@ double jitter_factor(double jitter) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uniform_real_distribution<double> dist(1.0 - jitter, 1.0 + jitter);
   return dist(rng);
+}
+
+// Percent-encodes what may not appear as is in the user-info part of a URL.
+std::string url_escape(const std::string& s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// The proxy as gRPC's `grpc.http_proxy` channel argument takes it; gRPC turns user info into a
+// Proxy-Authorization: Basic header of the CONNECT request.
+std::string http_proxy_url(const client::HttpConnectProxyOptions& p) {
+  if (p.target_host.empty()) {
+    throw InvalidArgumentError("http_connect_proxy.target_host",
+                               "http_connect_proxy.target_host is empty; give the proxy's host:port");
+  }
+  if (p.target_host.find("://") != std::string::npos) {
+    throw InvalidArgumentError("http_connect_proxy.target_host",
+                               "http_connect_proxy.target_host must be host:port, without a scheme: '" + p.target_host + "'");
+  }
+  if (p.basic_auth_user.empty() != p.basic_auth_password.empty()) {
+    throw InvalidArgumentError("http_connect_proxy.basic_auth_user",
+                               "proxy basic authentication needs both basic_auth_user and basic_auth_password; one is empty");
+  }
+  std::string url = "http://";
+  if (!p.basic_auth_user.empty()) url += url_escape(p.basic_auth_user) + ":" + url_escape(p.basic_auth_password) + "@";
+  return url + p.target_host;
 }
 
 }  // namespace
@@ -105,6 +142,7 @@ Channel::Channel(client::ConnectionOptions options) : options_(std::move(options
   // grew. A connect that hangs is bounded by each call's own deadline anyway.
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20000);
   args.SetString(GRPC_ARG_PRIMARY_USER_AGENT_STRING, std::string("temporal-cpp/") + kVersion);
+  if (options_.http_connect_proxy) args.SetString(GRPC_ARG_HTTP_PROXY, http_proxy_url(*options_.http_connect_proxy));
 
   const bool want_tls = !options_.tls_disabled && (options_.tls.has_value() || !options_.api_key.empty() ||
                                                    static_cast<bool>(options_.api_key_provider));

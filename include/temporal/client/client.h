@@ -29,7 +29,8 @@ class AsyncActivityClient;
 class OperatorClient;
 
 /// One client call as interceptors see it. Interceptors may read and change `headers` (Temporal
-/// headers, delivered to the workflow) and `grpc_metadata` (sent to the server with the call).
+/// headers, delivered to the workflow), `grpc_metadata` (sent to the server with the call) and
+/// `args`.
 struct ClientCall {
   /// "StartWorkflow", "SignalWithStartWorkflow", "SignalWorkflow", "QueryWorkflow", "StartWorkflowUpdate",
   /// "CancelWorkflow", "TerminateWorkflow", "DescribeWorkflow", "GetWorkflowResult",
@@ -41,6 +42,10 @@ struct ClientCall {
   std::string name;
   std::map<std::string, converter::Payload> headers;
   std::map<std::string, std::string> grpc_metadata;
+  /// The call's arguments, encoded but before the codec chain: the workflow's (StartWorkflow,
+  /// SignalWithStartWorkflow), the signal's, the query's or the update's. Interceptors may
+  /// replace them; other operations have none.
+  converter::Payloads args;
 };
 
 /// Wraps every client call. Override intercept() and call (and co_await) next(call) to proceed;

@@ -50,6 +50,16 @@ struct KeepAliveOptions {
   std::chrono::milliseconds timeout{15000};
 };
 
+/// An HTTP CONNECT proxy that every call of the connection tunnels through (instead of the
+/// `grpc_proxy`/`https_proxy`/`http_proxy` environment variables, which gRPC reads otherwise).
+struct HttpConnectProxyOptions {
+  /// host:port of the proxy.
+  std::string target_host;
+  /// Basic authentication (Proxy-Authorization); both or neither.
+  std::string basic_auth_user;
+  std::string basic_auth_password;
+};
+
 /// Everything needed to reach a Temporal server. Fill with designated initializers.
 struct ConnectionOptions {
   /// host:port of the frontend.
@@ -63,6 +73,8 @@ struct ConnectionOptions {
   /// instead (and must be thread-safe and fast).
   std::string api_key;
   std::function<std::string()> api_key_provider;
+  /// Tunnel through an HTTP CONNECT proxy.
+  std::optional<HttpConnectProxyOptions> http_connect_proxy;
   /// Headers added to every call.
   std::map<std::string, std::string> metadata;
   /// Deadline of each RPC attempt when the call itself sets none.
