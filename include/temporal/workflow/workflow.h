@@ -69,7 +69,45 @@ inline constexpr bool kDoubleDestroyedOnGcc12 =
     kCoAwaitTemporariesDestroyedTwice && !std::is_lvalue_reference_v<A> && std::is_class_v<T> &&
     !std::is_trivially_destructible_v<T> && !IsStdFunction<T>::value &&
     (std::is_aggregate_v<T> || HasCallOperator<T>::value);
+template <class... A>
+inline constexpr bool kAnyDoubleDestroyedOnGcc12 = (kDoubleDestroyedOnGcc12<A> || ...);
 }  // namespace detail
+
+/// What the functions below return: the awaitable, which co_await takes as it is. When a call
+/// received a lambda or braced struct that GCC 12 would destroy twice if the call sits inside the
+/// co_await expression itself, awaiting the call's result directly does not compile there; naming
+/// it first does (`auto ready = wf::wait_condition([s] { ... }); co_await ready;`). Converts to the
+/// awaitable it holds (e.g. a Workflow<T> for when_all).
+template <class A, bool kDoubleDestroyed>
+class [[nodiscard]] Awaitable {
+  // Forwards to the awaitable held; a pointer, so that copying or destroying it costs nothing.
+  struct Ref {
+    A* a;
+    bool await_ready() { return a->await_ready(); }
+    template <class H>
+    decltype(auto) await_suspend(H h) {
+      return a->await_suspend(h);
+    }
+    decltype(auto) await_resume() { return a->await_resume(); }
+  };
+
+ public:
+  explicit Awaitable(A a) : a_(std::move(a)) {}
+  Ref operator co_await() & { return Ref{&a_}; }
+  Ref operator co_await() && {
+    static_assert(!kDoubleDestroyed,
+                  "GCC 12 destroys a lambda or braced struct that owns memory (a std::string, a shared_ptr ...) "
+                  "twice when it is written inside the co_await expression (a double free). Keep it out of "
+                  "the co_await expression: `auto ready = wf::wait_condition([captures] { ... }); co_await ready;`, "
+                  "or declare the lambda, options or argument as a variable first. Clang and GCC 13+ are not "
+                  "affected.");
+    return Ref{&a_};
+  }
+  operator A() && { return std::move(a_); }  // NOLINT: hands the awaitable over (when_all, containers)
+
+ private:
+  A a_;
+};
 
 /// The coroutine type of workflows and of helper coroutines inside them. Lazy; awaiting it runs
 /// it on the workflow's scheduler. Move-only.
@@ -243,34 +281,24 @@ Workflow<R> activity_result(ActivityAwaitable activity) {
     co_return converter::from_payload<R>(p);
   }
 }
-template <class... Args>
-constexpr void check_arguments() {
-  static_assert(!(kDoubleDestroyedOnGcc12<Args> || ...),
-                "GCC 12 destroys a braced struct or lambda that owns memory twice when it is written inside a "
-                "co_await expression (a double free). Declare the argument first and pass the variable: "
-                "`MyInput input{...}; co_await wf::execute_activity<R>(\"type\", options, input);`");
-}
 }  // namespace detail
 
 /// Runs an activity and returns its result as R (R = void ignores it). The arguments are encoded
 /// when it is called.
 template <class R = void, class... Args>
-Workflow<R> execute_activity(std::string activity_type, const ActivityOptions& options, Args&&... args) {
-  detail::check_arguments<Args&&...>();
-  return detail::activity_result<R>(
-      execute_activity_payloads(std::move(activity_type), options, converter::to_payloads(args...)));
+Awaitable<Workflow<R>, detail::kAnyDoubleDestroyedOnGcc12<Args&&...>> execute_activity(std::string activity_type,
+                                                                                      const ActivityOptions& options,
+                                                                                      Args&&... args) {
+  return Awaitable<Workflow<R>, detail::kAnyDoubleDestroyedOnGcc12<Args&&...>>(detail::activity_result<R>(
+      execute_activity_payloads(std::move(activity_type), options, converter::to_payloads(args...))));
 }
-/// Options written in place (a braced temporary). Fine everywhere but inside a co_await expression
-/// on GCC 12, which would destroy them twice: there, declare them first.
+/// Options written in place (a braced temporary, or moved).
 template <class R = void, class... Args>
-Workflow<R> execute_activity(std::string activity_type, ActivityOptions&& options, Args&&... args) {
-  static_assert(!(detail::kCoAwaitTemporariesDestroyedTwice && sizeof(R*) > 0),
-                "GCC 12 destroys a braced option struct twice when it is written inside a co_await expression "
-                "(a double free). Declare the options first and pass the variable: "
-                "`wf::ActivityOptions options{...}; co_await wf::execute_activity<R>(\"type\", options, ...);`");
-  detail::check_arguments<Args&&...>();
-  return detail::activity_result<R>(
-      execute_activity_payloads(std::move(activity_type), std::move(options), converter::to_payloads(args...)));
+Awaitable<Workflow<R>, detail::kCoAwaitTemporariesDestroyedTwice> execute_activity(std::string activity_type,
+                                                                                 ActivityOptions&& options,
+                                                                                 Args&&... args) {
+  return Awaitable<Workflow<R>, detail::kCoAwaitTemporariesDestroyedTwice>(detail::activity_result<R>(
+      execute_activity_payloads(std::move(activity_type), std::move(options), converter::to_payloads(args...))));
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -290,12 +318,10 @@ struct ConditionAwaitable {
 /// With a timeout, returns false if it fired first. The predicate must not change state.
 /// Throws CanceledFailure if the workflow is cancelled while waiting (outside run_detached).
 template <class P>
-ConditionAwaitable wait_condition(P&& predicate, std::optional<std::chrono::milliseconds> timeout = std::nullopt) {
-  static_assert(!detail::kDoubleDestroyedOnGcc12<P&&>,
-                "GCC 12 destroys a lambda that owns memory (captures a std::string, a shared_ptr ...) twice when "
-                "it is written inside a co_await expression (a double free). Name it first: "
-                "`auto ready = [captures] { ... }; co_await wf::wait_condition(ready);` or capture by reference.");
-  return ConditionAwaitable{std::function<bool()>(std::forward<P>(predicate)), timeout, nullptr};
+Awaitable<ConditionAwaitable, detail::kDoubleDestroyedOnGcc12<P&&>> wait_condition(
+    P&& predicate, std::optional<std::chrono::milliseconds> timeout = std::nullopt) {
+  return Awaitable<ConditionAwaitable, detail::kDoubleDestroyedOnGcc12<P&&>>(
+      ConditionAwaitable{std::function<bool()>(std::forward<P>(predicate)), timeout, nullptr});
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -410,12 +436,9 @@ bool cancel_requested();
 /// waits for it.
 Workflow<void> run_detached_function(std::function<Workflow<void>()> body);
 template <class B>
-Workflow<void> run_detached(B&& body) {
-  static_assert(!detail::kDoubleDestroyedOnGcc12<B&&>,
-                "GCC 12 destroys a lambda that owns memory (captures a std::string, a shared_ptr ...) twice when "
-                "it is written inside a co_await expression (a double free). Name it first: "
-                "`auto cleanup = [captures]() -> wf::Workflow<void> { ... }; co_await wf::run_detached(cleanup);`");
-  return run_detached_function(std::function<Workflow<void>()>(std::forward<B>(body)));
+Awaitable<Workflow<void>, detail::kDoubleDestroyedOnGcc12<B&&>> run_detached(B&& body) {
+  return Awaitable<Workflow<void>, detail::kDoubleDestroyedOnGcc12<B&&>>(
+      run_detached_function(std::function<Workflow<void>()>(std::forward<B>(body))));
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -457,11 +480,10 @@ class ExternalWorkflowHandle {
 
   Workflow<void> signal_payloads(std::string signal_name, converter::Payloads args) const;
   template <class... Args>
-  Workflow<void> signal(std::string signal_name, Args&&... args) const {
-    static_assert(!(detail::kDoubleDestroyedOnGcc12<Args&&> || ...),
-                  "GCC 12 destroys a braced struct that owns memory twice when it is written inside a co_await "
-                  "expression (a double free). Declare the argument first and pass the variable.");
-    return signal_payloads(std::move(signal_name), converter::to_payloads(args...));
+  Awaitable<Workflow<void>, detail::kAnyDoubleDestroyedOnGcc12<Args&&...>> signal(std::string signal_name,
+                                                                                 Args&&... args) const {
+    return Awaitable<Workflow<void>, detail::kAnyDoubleDestroyedOnGcc12<Args&&...>>(
+        signal_payloads(std::move(signal_name), converter::to_payloads(args...)));
   }
   Workflow<void> cancel() const;
 
