@@ -126,7 +126,11 @@ std::unique_ptr<TimeSkippingEnvironment> TimeSkippingEnvironment::start(TimeSkip
 }
 
 void TimeSkippingEnvironment::launch() {
-  std::vector<std::string> args = {options_.executable, std::to_string(options_.port), "--enable-time-skipping"};
+  // Without --enable-time-skipping the server starts with time skipping locked once (counter 1), as
+  // the official SDKs start it: skipping happens only while a result is awaited (or in sleep()).
+  // With the flag it would skip whenever no task holds a lock, e.g. past a workflow task that a
+  // worker is still running.
+  std::vector<std::string> args = {options_.executable, std::to_string(options_.port)};
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   pid_ = detail::spawn(args, options_.log_file);
 }
