@@ -166,7 +166,7 @@ TEST(EnvConfigCli, TlsFromEnvironmentOnlyWithCertificateData) {
       << proxy->access_log();
 }
 
-TEST(EnvConfigCli, ProfileWithTheWrongCaFailsToConnectWithATlsError) {
+TEST(EnvConfigCli, ProfileWithTheWrongCaFailsToConnect) {
   const auto& pki = test_support::test_certs();
   auto proxy = NginxProxy::start({.upstream = testing::shared_test_server_address(),
                                   .cert_path = pki.server.cert_path,
