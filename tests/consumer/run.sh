@@ -33,10 +33,21 @@ done
 
 step "no installed file names $repo_dir"
 if leaks=$(grep -rlF -e "$repo_dir" -e "$build_dir" "$work/root"); then
-  echo "consumer: these installed files name build-machine paths:"
+  echo "consumer: failed: these installed files name build-machine paths:"
   echo "$leaks"
   exit 1
 fi
+
+step "the production library holds no testing code (temporal::testing is its own package)"
+# (Symbol lists go to variables first: `nm | grep -q` fails under pipefail when grep exits early.)
+symbols=$(nm -C --defined-only "$work/root/usr/lib/libtemporal.a" 2>/dev/null)
+if [[ $symbols == *"temporal::testing::"* ]]; then
+  echo "consumer: failed: libtemporal.a defines temporal::testing symbols"
+  exit 1
+fi
+symbols=$(nm -C --defined-only "$work/root/usr/lib/libtemporal_testing.a" 2>/dev/null)
+[[ $symbols == *"temporal::testing::DevServer::start"* ]] ||
+  { echo "consumer: failed: libtemporal_testing.a lacks DevServer"; exit 1; }
 
 step "CMake project against the unpacked packages"
 quiet cmake-configure cmake -S "$src_dir" -B "$work/build-cmake" -G Ninja -DCMAKE_PREFIX_PATH="$work/root/usr"
@@ -50,7 +61,7 @@ quiet pkg-config-build c++ -std=c++20 "$src_dir/main.cpp" -o "$work/consumer-pc"
 "$work/consumer-pc"
 
 if [[ $(id -u) -ne 0 || ${TEMPORAL_CONSUMER_APT:-1} == 0 ]] || ! command -v apt-get >/dev/null; then
-  step "skipping the apt-get install check (needs root and apt-get)"
+  step "skipping the apt-get install check (it needs root and apt-get; TEMPORAL_CONSUMER_APT=0 turns it off)"
   exit 0
 fi
 status=$(dpkg-query -W -f='${Status}' temporal-cpp 2>/dev/null || true)
@@ -65,11 +76,12 @@ trap remove_packages EXIT
 step "apt-get install $(basename "$lib_deb") $(basename "$testing_deb")"
 quiet apt-install env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$lib_deb" "$testing_deb"
 quiet cmake-configure-apt cmake -S "$src_dir" -B "$work/build-apt" -G Ninja
-grep -q "temporal-cpp_DIR:PATH=/usr/" "$work/build-apt/CMakeCache.txt" || { echo "consumer: did not find the installed package"; exit 1; }
+grep -q "temporal-cpp_DIR:PATH=/usr/" "$work/build-apt/CMakeCache.txt" ||
+  { echo "consumer: failed: CMake did not find the installed package under /usr"; exit 1; }
 quiet cmake-build-apt cmake --build "$work/build-apt"
 "$work/build-apt/consumer"
 remove_packages
 trap - EXIT
 status=$(dpkg-query -W -f='${Status}' temporal-cpp 2>/dev/null || true)
-[[ $status != *"ok installed"* ]] || { echo "consumer: temporal-cpp is still installed"; exit 1; }
+[[ $status != *"ok installed"* ]] || { echo "consumer: failed: temporal-cpp is still installed"; exit 1; }
 step "apt-get install check done; packages removed"
