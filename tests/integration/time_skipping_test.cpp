@@ -46,6 +46,15 @@ wf::Workflow<std::string> fail_after_an_hour() {
   throw ApplicationFailure("expired", {.type = "Expired", .non_retryable = true});
 }
 
+// Waits up to a day for an "approve" signal.
+wf::Workflow<std::string> wait_for_approval() {
+  auto approved = std::make_shared<bool>(false);
+  wf::set_signal_handler("approve", [approved]() { *approved = true; });
+  auto wait = wf::wait_condition([approved] { return *approved; }, std::chrono::milliseconds(24h));
+  const bool in_time = co_await wait;
+  co_return in_time ? "approved" : "expired";
+}
+
 class TimeSkipping : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { env_ = TimeSkippingEnvironment::start().release(); }
@@ -62,6 +71,7 @@ class TimeSkipping : public ::testing::Test {
     w->register_workflow("sleep_a_day", sleep_a_day);
     w->register_workflow("daily_reminders", daily_reminders);
     w->register_workflow("fail_after_an_hour", fail_after_an_hour);
+    w->register_workflow("wait_for_approval", wait_for_approval);
     w->register_activity("remind", remind);
     w->start();
     return w;
@@ -71,6 +81,8 @@ class TimeSkipping : public ::testing::Test {
 };
 TimeSkippingEnvironment* TimeSkipping::env_ = nullptr;
 
+// Also the regression test for the first workflow on a fresh server: started with
+// --enable-time-skipping, the server skipped past the workflow task the worker was running.
 TEST_F(TimeSkipping, OneDayTimerCompletesInSeconds) {
   auto client = env_->client();
   auto worker = start_worker(client);
@@ -127,6 +139,25 @@ TEST_F(TimeSkipping, FailuresPassThroughAndTimeIsLockedAgain) {
   const auto after = env_->now();
   std::this_thread::sleep_for(500ms);
   EXPECT_LT(env_->now() - after, 1h);
+  worker->shutdown();
+}
+
+// env->sleep() fires a workflow's timer without anyone awaiting the result.
+TEST_F(TimeSkipping, SleepFiresAWorkflowTimer) {
+  auto client = env_->client();
+  auto worker = start_worker(client);
+  auto expired = client.workflow().start("wait_for_approval", {.task_queue = task_queue()}).get();
+  auto approved = client.workflow().start("wait_for_approval", {.task_queue = task_queue()}).get();
+  approved.signal("approve").get();
+  env_->sleep(std::chrono::duration_cast<milliseconds>(hours(25)));
+  // The timer fired; the worker completes the workflow on its own (within 10 s, not never).
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!expired.describe().get().close_time && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(expired.describe().get().close_time.has_value()) << "the day-long timer did not fire after sleep()";
+  EXPECT_EQ(expired.result<std::string>().get(), "expired");
+  EXPECT_EQ(approved.result<std::string>().get(), "approved");
   worker->shutdown();
 }
 
