@@ -14,7 +14,10 @@ set(TEMPORAL_PROTO_CACHE "${_cache_root}/core-bridge-${TEMPORAL_CORE_BRIDGE_VERS
     "Where the Temporal API .proto files are unpacked")
 set(_protos "${TEMPORAL_PROTO_CACHE}/package/sdk-core/crates/protos/protos")
 
-if(NOT EXISTS "${TEMPORAL_PROTO_CACHE}/.complete")
+# The test server's protos (testsrv_upstream) came later: a cache unpacked without them is completed.
+# tar restores the archive's mtimes, so files unpacked again do not trigger regeneration.
+set(_testsrv "${_protos}/testsrv_upstream")
+if(NOT EXISTS "${TEMPORAL_PROTO_CACHE}/.complete" OR NOT EXISTS "${_testsrv}/temporal/api/testservice/v1/service.proto")
   find_program(NPM_EXECUTABLE npm REQUIRED)
   file(MAKE_DIRECTORY "${TEMPORAL_PROTO_CACHE}")
   message(STATUS "Fetching @temporalio/core-bridge@${TEMPORAL_CORE_BRIDGE_VERSION} for the Temporal API protos")
@@ -34,6 +37,7 @@ if(NOT EXISTS "${TEMPORAL_PROTO_CACHE}/.complete")
   execute_process(
     COMMAND tar xzf "${_tgz}" package/sdk-core/crates/protos/protos/api_upstream
             package/sdk-core/crates/protos/protos/grpc package/sdk-core/crates/protos/protos/google
+            package/sdk-core/crates/protos/protos/testsrv_upstream
     WORKING_DIRECTORY "${TEMPORAL_PROTO_CACHE}" RESULT_VARIABLE _rc)
   if(NOT _rc EQUAL 0)
     message(FATAL_ERROR "could not unpack ${_tgz}")
@@ -93,3 +97,31 @@ target_include_directories(temporal_api SYSTEM PUBLIC
 target_link_libraries(temporal_api PUBLIC protobuf::libprotobuf gRPC::grpc++)
 target_compile_options(temporal_api PRIVATE -w)
 set_target_properties(temporal_api PROPERTIES POSITION_INDEPENDENT_CODE ON)
+
+# The test server's TestService (time skipping), for the temporal::testing library only.
+set(_ts_inputs temporal/api/testservice/v1/request_response.proto temporal/api/testservice/v1/service.proto)
+set(_ts_outputs)
+set(_ts_abs)
+foreach(_p IN LISTS _ts_inputs)
+  string(REGEX REPLACE "\\.proto$" "" _stem "${_p}")
+  list(APPEND _ts_outputs "${_gen}/${_stem}.pb.h" "${_gen}/${_stem}.pb.cc")
+  list(APPEND _ts_abs "${_testsrv}/${_p}")
+endforeach()
+list(APPEND _ts_outputs "${_gen}/temporal/api/testservice/v1/service.grpc.pb.h"
+                        "${_gen}/temporal/api/testservice/v1/service.grpc.pb.cc")
+add_custom_command(
+  OUTPUT ${_ts_outputs}
+  COMMAND "${CMAKE_COMMAND}" -E make_directory "${_gen}"
+  COMMAND protobuf::protoc -I "${Protobuf_INCLUDE_DIR}" -I "${_testsrv}" "--cpp_out=${_gen}" ${_ts_inputs}
+  COMMAND protobuf::protoc -I "${Protobuf_INCLUDE_DIR}" -I "${_testsrv}" "--grpc_out=${_gen}"
+          "--plugin=protoc-gen-grpc=${GRPC_CPP_PLUGIN}" temporal/api/testservice/v1/service.proto
+  DEPENDS ${_ts_abs}
+  COMMENT "Generating C++ for the Temporal test server's TestService"
+  VERBATIM)
+set(_ts_srcs ${_ts_outputs})
+list(FILTER _ts_srcs INCLUDE REGEX "\\.cc$")
+add_library(temporal_testservice_api STATIC ${_ts_srcs})
+target_include_directories(temporal_testservice_api SYSTEM PUBLIC "$<BUILD_INTERFACE:${_gen}>")
+target_link_libraries(temporal_testservice_api PUBLIC protobuf::libprotobuf gRPC::grpc++)
+target_compile_options(temporal_testservice_api PRIVATE -w)
+set_target_properties(temporal_testservice_api PROPERTIES POSITION_INDEPENDENT_CODE ON)

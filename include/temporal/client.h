@@ -1,4 +1,5 @@
-// Everything a client application needs: Connection, Client, workflow handles, converters, errors.
+// Everything a client application needs: Connection, Client, workflow handles, converters, errors,
+// environment configuration.
 #pragma once
 
 #include "temporal/async/task.h"
@@ -12,3 +13,4 @@
 #include "temporal/common/retry_policy.h"
 #include "temporal/common/search_attributes.h"
 #include "temporal/converter/data_converter.h"
+#include "temporal/envconfig/envconfig.h"

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "activity/context_hook.h"
 #include "worker/activity_worker.h"
 
 namespace temporal::worker::detail {
@@ -20,6 +21,17 @@ ActivityScope::~ActivityScope() { tl_current = previous_; }
 
 }  // namespace temporal::worker::detail
 
+namespace temporal::activity::detail {
+
+namespace {
+thread_local ContextHook* tl_hook = nullptr;
+}  // namespace
+
+ContextHookScope::ContextHookScope(ContextHook* hook) : previous_(tl_hook) { tl_hook = hook; }
+ContextHookScope::~ContextHookScope() { tl_hook = previous_; }
+
+}  // namespace temporal::activity::detail
+
 namespace temporal::activity {
 
 namespace {
@@ -33,10 +45,19 @@ worker::detail::ActivityContext& require(const char* function) {
 }
 }  // namespace
 
-const Info& info() { return require("info").info(); }
+const Info& info() {
+  if (auto* hook = detail::tl_hook) return hook->info();
+  return require("info").info();
+}
 
-void heartbeat_payloads(converter::Payloads details) { require("heartbeat").heartbeat(std::move(details)); }
+void heartbeat_payloads(converter::Payloads details) {
+  if (auto* hook = detail::tl_hook) return hook->heartbeat(std::move(details));
+  require("heartbeat").heartbeat(std::move(details));
+}
 
-bool cancellation_requested() { return require("cancellation_requested").cancellation_requested(); }
+bool cancellation_requested() {
+  if (auto* hook = detail::tl_hook) return hook->cancellation_requested();
+  return require("cancellation_requested").cancellation_requested();
+}
 
 }  // namespace temporal::activity

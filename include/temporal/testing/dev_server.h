@@ -6,7 +6,7 @@
 // The server runs headless on free loopback ports, in memory or on a SQLite file, with the dynamic
 // config the official SDK test suites use and this project's test search attributes. It is
 // stopped by stop() or the destructor, and killed with its parent process if that dies. Not
-// thread-safe: one owner.
+// thread-safe: one owner. Part of the temporal::testing library (not of temporal::temporal).
 #pragma once
 
 #include <sys/types.h>
@@ -20,7 +20,7 @@
 namespace temporal::testing {
 
 struct DevServerOptions {
-  /// The `temporal` CLI. Empty: $TEMPORAL_CLI, else the project's .venv/bin/temporal, else PATH.
+  /// The `temporal` CLI. Empty: $TEMPORAL_CLI, else `temporal` on PATH.
   std::string executable;
   /// SQLite file to keep data across restarts; empty means in memory.
   std::string db_filename;
@@ -47,8 +47,8 @@ const std::map<std::string, std::string>& test_search_attributes();
 
 class DevServer {
  public:
-  /// Starts the server and waits until it answers. Throws std::runtime_error with the log tail
-  /// if it does not come up.
+  /// Starts the server and waits until it answers. Throws TemporalError with the log tail if it
+  /// does not come up (and says how to point it at the CLI if that was not found).
   static std::unique_ptr<DevServer> start(DevServerOptions options);
   ~DevServer();
   DevServer(const DevServer&) = delete;
@@ -78,7 +78,7 @@ class DevServer {
 };
 
 /// The server tests should use: TEMPORAL_ADDRESS if set, else one DevServer started on first use
-/// and stopped at process exit.
+/// and kept in a function-local static (so it stops when statics are destroyed at exit).
 std::string shared_test_server_address();
 
 }  // namespace temporal::testing
