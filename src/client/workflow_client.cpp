@@ -274,7 +274,8 @@ struct WaitState {
   }
 };
 
-Task<converter::Payload> wait_result(CorePtr core, std::string workflow_id, std::string run_id, ResultOptions o) {
+Task<converter::Payload> wait_result(CorePtr core, std::string workflow_id, std::string run_id, ResultOptions o,
+                                     std::map<std::string, std::string> md) {
   detail::validate_run_id(run_id, "run_id");
   if (o.timeout) rpc::check_positive(*o.timeout, "timeout", "ResultOptions.timeout");
   using Clock = std::chrono::steady_clock;
@@ -294,7 +295,7 @@ Task<converter::Payload> wait_result(CorePtr core, std::string workflow_id, std:
     req.set_history_event_filter_type(apienums::HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT);
     req.set_skip_archival(true);
     req.set_next_page_token(token);
-    auto opts = core->rpc_options({}, deadline);
+    auto opts = core->rpc_options(md, deadline);
     opts.timeout = kLongPoll;
     auto r = co_await rpc::GetWorkflowExecutionHistory(core->channel(), std::move(req), std::move(opts));
     if (!r.ok()) {
@@ -584,7 +585,7 @@ Task<WorkflowExecutionDescription> describe_impl(CorePtr core, std::string workf
   co_return out;
 }
 
-Task<WorkflowHistory> read_history(CorePtr core, std::string workflow_id, std::string run_id) {
+Task<WorkflowHistory> read_history(CorePtr core, std::string workflow_id, std::string run_id, std::map<std::string, std::string> md) {
   detail::validate_run_id(run_id, "run_id");
   const ClientCore::Deadline deadline = core->call_deadline();
   apihistory::History all;
@@ -595,7 +596,7 @@ Task<WorkflowHistory> read_history(CorePtr core, std::string workflow_id, std::s
     set_execution(req.mutable_execution(), workflow_id, run_id);
     req.set_next_page_token(token);
     req.set_skip_archival(true);
-    auto opts = core->rpc_options({}, deadline);
+    auto opts = core->rpc_options(md, deadline);
     auto r = co_await rpc::GetWorkflowExecutionHistory(core->channel(), std::move(req), std::move(opts));
     auto resp = rpc::value_or_throw(std::move(r), core->error_context("fetch history", workflow_id, run_id));
     for (auto& e : *resp.mutable_history()->mutable_events()) *all.add_events() = std::move(e);
@@ -861,13 +862,15 @@ Task<WorkflowUpdateHandle> update_with_start_impl(Client client, std::string wor
 // ---------------------------------------------------------------------------------------------
 // List and count
 
-Task<WorkflowExecutionPage> read_list_page(CorePtr core, std::string query, std::string token, int page_size) {
+Task<WorkflowExecutionPage> read_list_page(CorePtr core, std::string query, std::string token, int page_size,
+                                           std::map<std::string, std::string> md) {
   ws::ListWorkflowExecutionsRequest req;
   req.set_namespace_(core->namespace_name);
   req.set_query(query);
   req.set_next_page_token(token);
   req.set_page_size(page_size);
-  auto r = co_await rpc::ListWorkflowExecutions(core->channel(), std::move(req), core->rpc_options());
+  auto opts = core->rpc_options(md);
+  auto r = co_await rpc::ListWorkflowExecutions(core->channel(), std::move(req), std::move(opts));
   auto resp = rpc::value_or_throw(std::move(r), core->error_context("list workflows with query '" + query + "'"));
   WorkflowExecutionPage page;
   page.executions.reserve(resp.executions_size());
@@ -880,11 +883,12 @@ Task<WorkflowExecutionPage> read_list_page(CorePtr core, std::string query, std:
   co_return page;
 }
 
-Task<WorkflowExecutionCount> read_count(CorePtr core, std::string query) {
+Task<WorkflowExecutionCount> read_count(CorePtr core, std::string query, std::map<std::string, std::string> md) {
   ws::CountWorkflowExecutionsRequest req;
   req.set_namespace_(core->namespace_name);
   req.set_query(query);
-  auto r = co_await rpc::CountWorkflowExecutions(core->channel(), std::move(req), core->rpc_options());
+  auto opts = core->rpc_options(md);
+  auto r = co_await rpc::CountWorkflowExecutions(core->channel(), std::move(req), std::move(opts));
   auto resp = rpc::value_or_throw(std::move(r), core->error_context("count workflows with query '" + query + "'"));
   WorkflowExecutionCount out;
   out.count = resp.count();
@@ -924,22 +928,24 @@ ClientCall read_call(const char* operation, std::string workflow_id = {}, std::s
 }
 
 Task<converter::Payload> result_impl(CorePtr core, std::string workflow_id, std::string run_id, ResultOptions o) {
-  auto make = [core, o](ClientCall& c) { return wait_result(core, c.workflow_id, c.run_id, o); };
+  auto make = [core, o](ClientCall& c) { return wait_result(core, c.workflow_id, c.run_id, o, c.grpc_metadata); };
   return intercepted_read<converter::Payload>(core, read_call("GetWorkflowResult", workflow_id, run_id), make);
 }
 
 Task<WorkflowHistory> history_impl(CorePtr core, std::string workflow_id, std::string run_id) {
-  auto make = [core](ClientCall& c) { return read_history(core, c.workflow_id, c.run_id); };
+  auto make = [core](ClientCall& c) { return read_history(core, c.workflow_id, c.run_id, c.grpc_metadata); };
   return intercepted_read<WorkflowHistory>(core, read_call("FetchWorkflowHistory", workflow_id, run_id), make);
 }
 
 Task<WorkflowExecutionPage> list_impl(CorePtr core, std::string query, std::string token, int page_size) {
-  auto make = [core, query, token, page_size](ClientCall&) { return read_list_page(core, query, token, page_size); };
+  auto make = [core, query, token, page_size](ClientCall& c) {
+    return read_list_page(core, query, token, page_size, c.grpc_metadata);
+  };
   return intercepted_read<WorkflowExecutionPage>(core, read_call("ListWorkflows"), make);
 }
 
 Task<WorkflowExecutionCount> count_impl(CorePtr core, std::string query) {
-  auto make = [core, query](ClientCall&) { return read_count(core, query); };
+  auto make = [core, query](ClientCall& c) { return read_count(core, query, c.grpc_metadata); };
   return intercepted_read<WorkflowExecutionCount>(core, read_call("CountWorkflows"), make);
 }
 
