@@ -7,9 +7,12 @@
 namespace temporal {
 
 // Callbacks run under `mu`, so a registration destroyed on another thread cannot free what a
-// running callback uses (the callback that cancels a gRPC call touches its ClientContext).
+// running callback uses (the callback that cancels a gRPC call touches its ClientContext). The
+// mutex is recursive because a callback may complete work inline on the cancelling thread (gRPC
+// can run a cancelled call's completion inside TryCancel), and that work may use the token and
+// destroy registrations.
 struct CancellationToken::State {
-  std::mutex mu;
+  std::recursive_mutex mu;
   bool cancelled = false;
   uint64_t next_id = 1;
   std::map<uint64_t, std::function<void()>> callbacks;
@@ -21,8 +24,13 @@ void CancellationToken::cancel() const {
   std::lock_guard lock(state_->mu);
   if (state_->cancelled) return;
   state_->cancelled = true;
-  for (auto& [id, fn] : state_->callbacks) fn();
-  state_->callbacks.clear();
+  // One at a time, taken out first: a callback may unregister others (they are then not run).
+  while (!state_->callbacks.empty()) {
+    auto first = state_->callbacks.begin();
+    std::function<void()> fn = std::move(first->second);
+    state_->callbacks.erase(first);
+    fn();
+  }
 }
 
 bool CancellationToken::cancelled() const {

@@ -407,6 +407,10 @@ SearchAttributes decode_search_attributes(const apicommon::SearchAttributes& in)
       }
       v = SearchAttributeValue::integer(j.get<int64_t>());
     } else if (type == "Double") {
+      if (!j.is_number() || !std::isfinite(j.get<double>())) {
+        throw DataConverterError("search attribute '" + name + "' (type Double) holds " + j.dump() +
+                                 ", which is not a finite number");
+      }
       v = SearchAttributeValue::floating(j.get<double>());
     } else if (type == "Bool") {
       v = SearchAttributeValue::boolean(j.get<bool>());
@@ -418,7 +422,7 @@ SearchAttributes decode_search_attributes(const apicommon::SearchAttributes& in)
       v = SearchAttributeValue::keyword(j.get<std::string>());
     } else if (j.is_number_integer() && converter::detail::json_number_fits<int64_t>(j)) {
       v = SearchAttributeValue::integer(j.get<int64_t>());
-    } else if (j.is_number()) {
+    } else if (j.is_number() && std::isfinite(j.get<double>())) {
       v = SearchAttributeValue::floating(j.get<double>());
     } else if (j.is_boolean()) {
       v = SearchAttributeValue::boolean(j.get<bool>());

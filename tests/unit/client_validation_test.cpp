@@ -368,5 +368,21 @@ TEST(CancellationToken, ADestroyedRegistrationIsNotCalled) {
   EXPECT_EQ(runs, 10);
 }
 
+// gRPC may complete a cancelled call inside TryCancel, on the cancelling thread: what runs then
+// may use the token and drop registrations without deadlocking, and dropped ones are not run.
+TEST(CancellationToken, ACallbackMayUseTheTokenAndDropOtherRegistrations) {
+  CancellationToken token;
+  int later_runs = 0;
+  CancellationRegistration later;
+  auto first = token.on_cancel([&] {
+    EXPECT_TRUE(token.cancelled());
+    later = CancellationRegistration();  // unregisters the second callback
+    auto inner = token.on_cancel([] {});
+  });
+  later = token.on_cancel([&] { ++later_runs; });
+  token.cancel();
+  EXPECT_EQ(later_runs, 0);
+}
+
 }  // namespace
 }  // namespace temporal::client
