@@ -10,7 +10,7 @@ root=$PWD
 seconds=${1:-60}
 build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
 cxx=${FUZZ_CXX:-clang++-14}
-targets=(fuzz_payload_decode fuzz_failure_convert fuzz_search_attributes fuzz_history_replay)
+targets=(fuzz_payload_decode fuzz_failure_convert fuzz_search_attributes fuzz_history_replay fuzz_connection_options)
 
 if ! command -v "$cxx" >/dev/null; then
   echo "fuzz: $cxx not found; scripts/setup.sh installs clang-14 and libclang-rt-14-dev" >&2

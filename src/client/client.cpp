@@ -1,4 +1,5 @@
 #include <cctype>
+#include <cmath>
 #include <ctime>
 #include <iomanip>
 #include <sstream>
@@ -7,6 +8,7 @@
 #include "client/client_core.h"
 #include "common/uuid.h"
 #include "converter/proto.h"
+#include "rpc/validate.h"
 #include "temporal/client/workflow_client.h"
 
 namespace temporal {
@@ -37,6 +39,8 @@ Client::Client(Connection connection, ClientOptions options) {
       std::move(options.data_converter), std::move(options.interceptors),
       options.identity.empty() ? connection.channel()->identity() : options.identity, CallOptions()});
   detail::validate_identifier(core->namespace_name, "namespace_name", true, 1000);
+  rpc::check_printable_ascii(core->namespace_name, "namespace_name", "ClientOptions.namespace_name");
+  detail::validate_identifier(core->identity, "identity", false, 1000);
   core_ = std::move(core);
 }
 
@@ -47,20 +51,37 @@ const std::string& Client::identity() const { return core_->identity; }
 WorkflowClient Client::workflow() const { return WorkflowClient(*this); }
 
 Client Client::with_call_options(CallOptions options) const {
+  auto metadata = rpc::checked_metadata(options.metadata, "CallOptions.metadata");
+  if (options.timeout) rpc::check_positive(*options.timeout, "timeout", "CallOptions.timeout");
   auto core = std::make_shared<detail::ClientCore>(*core_);
-  for (auto& [k, v] : options.metadata) core->call_options.metadata[k] = v;
+  for (auto& [k, v] : metadata) core->call_options.metadata[k] = v;
   if (options.timeout) core->call_options.timeout = options.timeout;
+  if (options.cancellation) core->call_options.cancellation = options.cancellation;
   return Client(std::shared_ptr<const detail::ClientCore>(std::move(core)));
 }
 
 namespace detail {
 
+ClientCore::Deadline ClientCore::call_deadline() const {
+  using Clock = std::chrono::steady_clock;
+  if (!call_options.timeout || *call_options.timeout >= async_detail::kForever) return std::nullopt;
+  return async_detail::saturating_after<Clock>(Clock::now(), *call_options.timeout);
+}
+
 rpc::CallOptions ClientCore::rpc_options(const std::map<std::string, std::string>& metadata) const {
+  return rpc_options(metadata, call_deadline());
+}
+
+rpc::CallOptions ClientCore::rpc_options(const std::map<std::string, std::string>& metadata, Deadline deadline) const {
   rpc::CallOptions o;
   o.namespace_name = namespace_name;
   o.metadata = call_options.metadata;
-  for (const auto& [k, v] : metadata) o.metadata[k] = v;
-  o.timeout = call_options.timeout;
+  // Interceptors may have added headers: checked here, where the error can still name them.
+  if (!metadata.empty()) {
+    for (auto& [k, v] : rpc::checked_metadata(metadata, "ClientCall.grpc_metadata")) o.metadata[k] = std::move(v);
+  }
+  o.deadline = deadline;
+  if (call_options.cancellation) o.cancellation = std::make_shared<rpc::CallCancellation>(*call_options.cancellation);
   return o;
 }
 
@@ -97,7 +118,9 @@ void validate_retry_policy(const RetryPolicy& p, const std::string& field) {
   if (p.initial_interval.count() <= 0) {
     throw InvalidArgumentError(field + ".initial_interval", field + ".initial_interval must be > 0");
   }
-  if (!(p.backoff_coefficient >= 1.0)) {
+  validate_duration(p.initial_interval, field + ".initial_interval", false);
+  if (p.maximum_interval) validate_duration(p.maximum_interval, field + ".maximum_interval", false);
+  if (!(p.backoff_coefficient >= 1.0) || !std::isfinite(p.backoff_coefficient)) {
     throw InvalidArgumentError(field + ".backoff_coefficient", field + ".backoff_coefficient must be >= 1 (got " +
                                                                    std::to_string(p.backoff_coefficient) + ")");
   }
@@ -108,6 +131,74 @@ void validate_retry_policy(const RetryPolicy& p, const std::string& field) {
   if (p.maximum_attempts < 0) {
     throw InvalidArgumentError(field + ".maximum_attempts", field + ".maximum_attempts must be >= 0 (0 = unlimited)");
   }
+  for (size_t i = 0; i < p.non_retryable_error_types.size(); ++i) {
+    validate_identifier(p.non_retryable_error_types[i], field + ".non_retryable_error_types[" + std::to_string(i) + "]",
+                        false);
+  }
+}
+
+void validate_enum_value(int value, int lo, int hi, const std::string& field, const char* type_name) {
+  if (value < lo || value > hi) {
+    throw InvalidArgumentError(field, field + " is " + std::to_string(value) + ", which is not a " + type_name +
+                                          " (valid values are " + std::to_string(lo) + " to " + std::to_string(hi) +
+                                          "); use one of the enum's named values");
+  }
+}
+
+void validate_header_keys(const Headers& headers, const std::string& field) {
+  for (const auto& [k, v] : headers) {
+    validate_identifier(k, field + " key", true);
+    (void)v;
+  }
+}
+
+void validate_search_attributes(const SearchAttributes& attrs, const std::string& field) {
+  for (const auto& [name, v] : attrs) {
+    validate_identifier(name, field + " key", true, 1000);
+    const std::string f = field + "." + name;
+    validate_enum(v.type, 1, 7, f + ".type", "SearchAttributeType");
+    if (const auto* str = std::get_if<std::string>(&v.value)) {
+      if (!temporal::detail::is_valid_utf8(*str)) {
+        throw InvalidArgumentError(f, "search attribute '" + name + "' holds a string that is not valid UTF-8");
+      }
+    } else if (const auto* list = std::get_if<std::vector<std::string>>(&v.value)) {
+      for (const auto& item : *list) {
+        if (!temporal::detail::is_valid_utf8(item)) {
+          throw InvalidArgumentError(f, "search attribute '" + name + "' holds a keyword that is not valid UTF-8");
+        }
+      }
+    } else if (const auto* d = std::get_if<double>(&v.value)) {
+      if (!std::isfinite(*d)) {
+        throw InvalidArgumentError(f, "search attribute '" + name + "' holds " + std::to_string(*d) +
+                                          ", which JSON (and so a search attribute) cannot hold");
+      }
+    }
+  }
+}
+
+void validate_workflow_options_common(const WorkflowOptions& o, const std::string& prefix) {
+  validate_enum(o.id_reuse_policy, 0, 4, prefix + "id_reuse_policy", "WorkflowIdReusePolicy");
+  validate_enum(o.id_conflict_policy, 0, 3, prefix + "id_conflict_policy", "WorkflowIdConflictPolicy");
+  validate_identifier(o.cron_schedule, prefix + "cron_schedule", false);
+  validate_identifier(o.static_summary, prefix + "static_summary", false, 400 * 1024);
+  validate_identifier(o.static_details, prefix + "static_details", false, 20 * 1024 * 1024);
+  if (o.priority) {
+    if (o.priority->priority_key < 0) {
+      throw InvalidArgumentError(prefix + "priority.priority_key",
+                                 prefix + "priority.priority_key must be >= 0 (0 = the server's default; 1 runs first)");
+    }
+    if (!std::isfinite(o.priority->fairness_weight) || o.priority->fairness_weight < 0) {
+      throw InvalidArgumentError(prefix + "priority.fairness_weight",
+                                 prefix + "priority.fairness_weight must be a finite number >= 0 (0 = default)");
+    }
+    validate_identifier(o.priority->fairness_key, prefix + "priority.fairness_key", false);
+  }
+  for (const auto& [k, v] : o.memo) {
+    validate_identifier(k, prefix + "memo key", true);
+    (void)v;
+  }
+  validate_header_keys(o.headers, prefix + "headers");
+  validate_search_attributes(o.search_attributes, prefix + "search_attributes");
 }
 
 void to_proto_retry_policy(const RetryPolicy& p, apicommon::RetryPolicy* out) {
@@ -277,11 +368,15 @@ void encode_search_attributes(const SearchAttributes& attrs, apicommon::SearchAt
         }
         j = v.as_keyword_list();
         break;
+      default:
+        throw InvalidArgumentError("search_attributes." + name + ".type",
+                                   "search attribute '" + name + "' has type " + std::to_string(static_cast<int>(v.type)) +
+                                       ", which is not a SearchAttributeType");
     }
     apicommon::Payload p;
     (*p.mutable_metadata())["encoding"] = "json/plain";
     (*p.mutable_metadata())["type"] = to_string(v.type);
-    p.set_data(j.dump());
+    p.set_data(converter::detail::dump_json(j, ("search attribute '" + name + "'").c_str()));
     (*out->mutable_indexed_fields())[name] = std::move(p);
   }
 }
@@ -312,6 +407,10 @@ SearchAttributes decode_search_attributes(const apicommon::SearchAttributes& in)
       }
       v = SearchAttributeValue::integer(j.get<int64_t>());
     } else if (type == "Double") {
+      if (!j.is_number() || !std::isfinite(j.get<double>())) {
+        throw DataConverterError("search attribute '" + name + "' (type Double) holds " + j.dump() +
+                                 ", which is not a finite number");
+      }
       v = SearchAttributeValue::floating(j.get<double>());
     } else if (type == "Bool") {
       v = SearchAttributeValue::boolean(j.get<bool>());
@@ -323,7 +422,7 @@ SearchAttributes decode_search_attributes(const apicommon::SearchAttributes& in)
       v = SearchAttributeValue::keyword(j.get<std::string>());
     } else if (j.is_number_integer() && converter::detail::json_number_fits<int64_t>(j)) {
       v = SearchAttributeValue::integer(j.get<int64_t>());
-    } else if (j.is_number()) {
+    } else if (j.is_number() && std::isfinite(j.get<double>())) {
       v = SearchAttributeValue::floating(j.get<double>());
     } else if (j.is_boolean()) {
       v = SearchAttributeValue::boolean(j.get<bool>());
@@ -340,7 +439,10 @@ SearchAttributes decode_search_attributes(const apicommon::SearchAttributes& in)
 }
 
 void encode_memo(const converter::DataConverter& dc, const Memo& memo, apicommon::Memo* out) {
-  for (const auto& [k, v] : memo) (*out->mutable_fields())[k] = converter::encode_one(dc, v);
+  for (const auto& [k, v] : memo) {
+    validate_identifier(k, "memo key", true);
+    (*out->mutable_fields())[k] = converter::encode_one(dc, v);
+  }
 }
 
 Memo decode_memo(const converter::DataConverter& dc, const apicommon::Memo& in) {
@@ -350,6 +452,7 @@ Memo decode_memo(const converter::DataConverter& dc, const apicommon::Memo& in) 
 }
 
 void encode_headers(const Headers& headers, apicommon::Header* out) {
+  validate_header_keys(headers, "headers");
   for (const auto& [k, v] : headers) (*out->mutable_fields())[k] = converter::to_proto(v);
 }
 

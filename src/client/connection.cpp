@@ -26,9 +26,10 @@ SystemInfo to_system_info(const rpc::wsv1::GetSystemInfoResponse& r) {
 
 // GetSystemInfo with a 5 s deadline per attempt, retried until connect_timeout.
 Task<SystemInfo> fetch_system_info(std::shared_ptr<rpc::Channel> ch) {
+  using Clock = std::chrono::steady_clock;
   rpc::CallOptions opts;
   opts.timeout = std::chrono::milliseconds(5000);
-  opts.retry_budget = ch->options().connect_timeout;
+  opts.deadline = async_detail::saturating_after<Clock>(Clock::now(), ch->options().connect_timeout);
   auto r = co_await rpc::GetSystemInfo(*ch, {}, opts);
   if (r.status.code == grpc::StatusCode::UNIMPLEMENTED) {
     SystemInfo empty;

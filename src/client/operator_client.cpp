@@ -25,10 +25,10 @@ std::map<std::string, SearchAttributeType> decode_types(
   return out;
 }
 
-Task<SearchAttributeList> list_impl(CorePtr core) {
+Task<SearchAttributeList> list_impl(CorePtr core, ClientCore::Deadline deadline) {
   os::ListSearchAttributesRequest req;
   req.set_namespace_(core->namespace_name);
-  auto opts = core->rpc_options();
+  auto opts = core->rpc_options({}, deadline);
   auto r = co_await rpc::ListSearchAttributes(core->channel(), std::move(req), std::move(opts));
   auto resp = rpc::value_or_throw(std::move(r), core->error_context("list search attributes"));
   SearchAttributeList out;
@@ -49,7 +49,8 @@ Task<void> add_impl(CorePtr core, std::map<std::string, SearchAttributeType> att
     (*req.mutable_search_attributes())[name] = static_cast<apienums::IndexedValueType>(type);
   }
   // The server silently ignores a name that exists with another type: say so instead.
-  SearchAttributeList existing = co_await list_impl(core);
+  const ClientCore::Deadline deadline = core->call_deadline();
+  SearchAttributeList existing = co_await list_impl(core, deadline);
   for (const auto& [name, type] : attributes) {
     std::optional<SearchAttributeType> current;
     if (auto it = existing.custom.find(name); it != existing.custom.end()) current = it->second;
@@ -61,7 +62,7 @@ Task<void> add_impl(CorePtr core, std::map<std::string, SearchAttributeType> att
   }
   // Without the namespace the server applies it to the cluster's default store, not ours.
   req.set_namespace_(core->namespace_name);
-  auto opts = core->rpc_options();
+  auto opts = core->rpc_options({}, deadline);
   auto r = co_await rpc::AddSearchAttributes(core->channel(), std::move(req), std::move(opts));
   rpc::value_or_throw(std::move(r), core->error_context("add search attributes"));
 }
@@ -87,7 +88,9 @@ Task<void> OperatorClient::add_search_attributes(std::map<std::string, SearchAtt
   return add_impl(client_.core(), std::move(attributes));
 }
 
-Task<SearchAttributeList> OperatorClient::list_search_attributes() const { return list_impl(client_.core()); }
+Task<SearchAttributeList> OperatorClient::list_search_attributes() const {
+  return list_impl(client_.core(), client_.core()->call_deadline());
+}
 
 Task<void> OperatorClient::remove_search_attributes(std::vector<std::string> names) const {
   return remove_impl(client_.core(), std::move(names));

@@ -78,7 +78,7 @@ std::string field_of(const std::string& m) {
                                         const std::string& id, const ScheduleSpec* sent = nullptr) {
   const int code = static_cast<int>(s.code);
   const std::string op = operation + " '" + id + "' failed: ";
-  if (!is_namespace_not_found(s)) {
+  if (s.local == rpc::Status::Local::kNone && !is_namespace_not_found(s)) {
     switch (s.code) {
       case grpc::StatusCode::NOT_FOUND:
         throw ScheduleNotFoundError(id, code,
@@ -361,6 +361,8 @@ void validate_spec(const ScheduleSpec& s) {
                                                    std::to_string(s.intervals[i].every.count()) + " ms");
     }
     if (s.intervals[i].offset.count() < 0) throw InvalidArgumentError(f + ".offset", f + ".offset must not be negative");
+    detail::validate_duration(s.intervals[i].every, f + ".every", false);
+    detail::validate_duration(s.intervals[i].offset, f + ".offset", true);
   }
   for (size_t i = 0; i < s.calendars.size(); ++i) validate_calendar(s.calendars[i], "spec.calendars[" + std::to_string(i) + "]");
   for (size_t i = 0; i < s.skip.size(); ++i) validate_calendar(s.skip[i], "spec.skip[" + std::to_string(i) + "]");
@@ -409,16 +411,15 @@ void validate_action(const ScheduleActionStartWorkflow& a) {
   if (o.request_eager_start) {
     throw InvalidArgumentError("action.options.request_eager_start", "eager start does not apply to schedules");
   }
-  for (const auto& [name, value] : o.search_attributes) {
-    detail::validate_identifier(name, "action.options.search_attributes key", true);
-    (void)value;
-  }
+  detail::validate_workflow_options_common(o, "action.options.");
 }
 
 void validate_schedule(const Schedule& s) {
   validate_spec(s.spec);
   validate_action(s.action);
+  detail::validate_enum(s.policies.overlap, 0, 6, "policies.overlap", "ScheduleOverlapPolicy");
   detail::validate_duration(s.policies.catchup_window, "policies.catchup_window", false);
+  detail::validate_identifier(s.state.note, "state.note", false);
   if (s.state.remaining_actions < 0) {
     throw InvalidArgumentError("state.remaining_actions", "state.remaining_actions must not be negative");
   }
@@ -430,10 +431,11 @@ void validate_schedule(const Schedule& s) {
 
 void validate_backfills(const std::vector<ScheduleBackfill>& backfills, const std::string& field) {
   for (size_t i = 0; i < backfills.size(); ++i) {
+    const std::string f = field + "[" + std::to_string(i) + "]";
     if (backfills[i].end_at < backfills[i].start_at) {
-      const std::string f = field + "[" + std::to_string(i) + "]";
       throw InvalidArgumentError(f + ".end_at", f + ".end_at is before " + f + ".start_at");
     }
+    detail::validate_enum(backfills[i].overlap, 0, 6, f + ".overlap", "ScheduleOverlapPolicy");
   }
 }
 
@@ -528,6 +530,7 @@ Task<ScheduleHandle> create_impl(Client client, std::string id, ScheduleOptions 
   Schedule s{o.spec, o.action, o.policies, o.state};
   validate_schedule(s);
   validate_backfills(o.backfills, "backfills");
+  detail::validate_search_attributes(o.search_attributes, "search_attributes");
   if (spec_is_empty(o.spec) && !o.trigger_immediately && o.backfills.empty()) {
     throw InvalidArgumentError("spec",
                                "spec names no time: add spec.intervals, spec.calendars or spec.cron_strings (or set "
@@ -556,18 +559,20 @@ Task<ScheduleHandle> create_impl(Client client, std::string id, ScheduleOptions 
   co_return ScheduleHandle(client, id);
 }
 
-Task<ScheduleDescription> describe_impl(CorePtr core, std::string id) {
+Task<ScheduleDescription> describe_impl(CorePtr core, std::string id, ClientCore::Deadline deadline) {
   ws::DescribeScheduleRequest req;
   req.set_namespace_(core->namespace_name);
   req.set_schedule_id(id);
-  auto opts = core->rpc_options();
+  auto opts = core->rpc_options({}, deadline);
   auto r = co_await rpc::DescribeSchedule(core->channel(), std::move(req), std::move(opts));
   if (!r.ok()) throw_schedule_status(*core, r.status, "describe schedule", id);
   co_return decode_description(*core, id, r.value);
 }
 
-Task<void> send_update(CorePtr core, std::string id, ScheduleUpdate u, ScheduleDescription base) {
+Task<void> send_update(CorePtr core, std::string id, ScheduleUpdate u, ScheduleDescription base,
+                       ClientCore::Deadline call_deadline) {
   validate_schedule(u.schedule);
+  if (u.search_attributes) detail::validate_search_attributes(*u.search_attributes, "search_attributes");
   ws::UpdateScheduleRequest req;
   req.set_namespace_(core->namespace_name);
   req.set_schedule_id(id);
@@ -580,7 +585,7 @@ Task<void> send_update(CorePtr core, std::string id, ScheduleUpdate u, ScheduleD
   if (u.memo) detail::encode_memo(core->data_converter, *u.memo, req.mutable_memo());
   // Compare what the server will hold with what was sent, decoded the same way.
   const Schedule sent = decode_schedule(*core, req.schedule());
-  auto opts = core->rpc_options();
+  auto opts = core->rpc_options({}, call_deadline);
   auto r = co_await rpc::UpdateSchedule(core->channel(), std::move(req), std::move(opts));
   if (!r.ok()) {
     const auto& s = r.status;
@@ -595,10 +600,12 @@ Task<void> send_update(CorePtr core, std::string id, ScheduleUpdate u, ScheduleD
   }
   if (!changes_anything(sent, base.schedule)) co_return;
 
-  // The server applies the update asynchronously; wait until the conflict token moves on.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  // The server applies the update asynchronously; wait until the conflict token moves on (10 s at
+  // most, less if the call's deadline is nearer).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  if (call_deadline && *call_deadline < deadline) deadline = *call_deadline;
   for (;;) {
-    ScheduleDescription after = co_await describe_impl(core, id);
+    ScheduleDescription after = co_await describe_impl(core, id, call_deadline);
     if (after.conflict_token != base.conflict_token) {
       auto missing = missing_changes(sent, base.schedule, after.schedule);
       if (missing.empty()) co_return;
@@ -614,6 +621,10 @@ Task<void> send_update(CorePtr core, std::string id, ScheduleUpdate u, ScheduleD
       throw DeadlineExceededError("update schedule '" + id +
                                   "' was sent but the schedule did not apply it within 10 s; describe it to check");
     }
+    auto cancellation = core->call_options.cancellation;
+    if (cancellation && cancellation->cancelled()) {
+      throw CallCancelledError("update schedule '" + id + "' was cancelled while it waited for the server to apply it");
+    }
     async_detail::SleepFor pause{milliseconds(100)};
     co_await pause;
   }
@@ -622,22 +633,24 @@ Task<void> send_update(CorePtr core, std::string id, ScheduleUpdate u, ScheduleD
 Task<void> update_fn_impl(CorePtr core, std::string id,
                           std::function<std::optional<ScheduleUpdate>(const ScheduleDescription&)> fn) {
   if (!fn) throw InvalidArgumentError("fn", "update() needs a function");
-  ScheduleDescription base = co_await describe_impl(core, id);
+  const ClientCore::Deadline deadline = core->call_deadline();
+  ScheduleDescription base = co_await describe_impl(core, id, deadline);
   std::optional<ScheduleUpdate> u = fn(base);
   if (!u) co_return;
-  co_await send_update(core, id, std::move(*u), std::move(base));
+  co_await send_update(core, id, std::move(*u), std::move(base), deadline);
 }
 
 Task<void> update_token_impl(CorePtr core, std::string id, ScheduleUpdate u, std::string token) {
   validate_schedule(u.schedule);
-  ScheduleDescription base = co_await describe_impl(core, id);
+  const ClientCore::Deadline deadline = core->call_deadline();
+  ScheduleDescription base = co_await describe_impl(core, id, deadline);
   if (base.conflict_token != token) {
     throw ScheduleConflictError(id, static_cast<int>(grpc::StatusCode::ABORTED),
                                 "update schedule '" + id +
                                     "' not sent: the schedule changed since the describe its conflict token came "
                                     "from; describe it again and retry");
   }
-  co_await send_update(core, id, std::move(u), std::move(base));
+  co_await send_update(core, id, std::move(u), std::move(base), deadline);
 }
 
 Task<void> patch_impl(CorePtr core, std::string id, apisched::SchedulePatch patch, std::string operation) {
@@ -737,7 +750,9 @@ ScheduleListRange ScheduleClient::list(std::string query, int page_size) const {
   return ScheduleListRange(*this, std::move(query), page_size);
 }
 
-Task<ScheduleDescription> ScheduleHandle::describe() const { return describe_impl(client_.core(), id_); }
+Task<ScheduleDescription> ScheduleHandle::describe() const {
+  return describe_impl(client_.core(), id_, client_.core()->call_deadline());
+}
 
 Task<void> ScheduleHandle::update(std::function<std::optional<ScheduleUpdate>(const ScheduleDescription&)> fn) const {
   return update_fn_impl(client_.core(), id_, std::move(fn));
@@ -762,6 +777,7 @@ Task<void> ScheduleHandle::unpause(std::string note) const {
 Task<void> ScheduleHandle::trigger() const { return trigger(ScheduleOverlapPolicy::kUnspecified); }
 
 Task<void> ScheduleHandle::trigger(ScheduleOverlapPolicy overlap) const {
+  detail::validate_enum(overlap, 0, 6, "overlap", "ScheduleOverlapPolicy");
   apisched::SchedulePatch p;
   p.mutable_trigger_immediately()->set_overlap_policy(to_proto(overlap));
   return patch_impl(client_.core(), id_, std::move(p), "trigger schedule");

@@ -9,6 +9,7 @@
 #include "common/uuid.h"
 #include "converter/proto.h"
 #include "google/rpc/status.pb.h"
+#include "rpc/validate.h"
 #include "temporal/api/errordetails/v1/message.pb.h"
 #include "temporal/api/history/v1/message.pb.h"
 
@@ -60,10 +61,7 @@ void validate_options(const std::string& workflow_type, const WorkflowOptions& o
   if (!o.cron_schedule.empty() && o.start_delay) {
     throw InvalidArgumentError("start_delay", "start_delay cannot be combined with cron_schedule");
   }
-  for (const auto& [name, value] : o.search_attributes) {
-    detail::validate_identifier(name, "search_attributes key", true, 1000);
-    (void)value;
-  }
+  detail::validate_workflow_options_common(o, "");
 }
 
 // Fills the fields StartWorkflowExecution and SignalWithStart share (they are the same names).
@@ -229,19 +227,69 @@ CloseOutcome interpret_close_event(const ClientCore& core, const apihistory::His
   }
 }
 
-Task<converter::Payload> wait_result(CorePtr core, std::string workflow_id, std::string run_id, ResultOptions o) {
-  detail::validate_run_id(run_id, "run_id");
+// The deadline of a wait: the client's CallOptions::timeout and the wait's own timeout, whichever
+// ends first.
+ClientCore::Deadline wait_deadline(const ClientCore& core, const std::optional<std::chrono::milliseconds>& timeout) {
   using Clock = std::chrono::steady_clock;
-  const auto deadline = o.timeout ? Clock::now() + *o.timeout : Clock::time_point::max();
+  ClientCore::Deadline deadline = core.call_deadline();
+  if (timeout && *timeout < async_detail::kForever) {
+    const auto mine = async_detail::saturating_after<Clock>(Clock::now(), *timeout);
+    if (!deadline || mine < *deadline) deadline = mine;
+  }
+  return deadline;
+}
+
+// What a long wait knows when its deadline passes: whether the server answered at all, and how
+// the last poll failed.
+struct WaitState {
+  std::chrono::steady_clock::time_point began = std::chrono::steady_clock::now();
+  bool reached = false;  ///< some poll of this wait was answered, or held, by the server
+  rpc::Status last;      ///< the last failed poll (code OK if the last one succeeded)
+
+  void answered() {
+    reached = true;
+    last = rpc::Status{};
+  }
+  void failed(const rpc::Status& s) {
+    last = s;
+    if (s.code == grpc::StatusCode::DEADLINE_EXCEEDED && s.connected) reached = true;
+  }
+  bool unreachable() const {
+    return !last.ok() && !last.connected &&
+           (last.code == grpc::StatusCode::UNAVAILABLE || last.code == grpc::StatusCode::DEADLINE_EXCEEDED ||
+            last.code == grpc::StatusCode::UNKNOWN);
+  }
+  /// "waited N ms for <what>; <reachable>", or that the server could not be reached.
+  [[noreturn]] void throw_deadline(const ClientCore& core, const std::string& what, const std::string& reachable) const {
+    const auto waited =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count();
+    const std::string address = core.connection.options().address;
+    if (unreachable()) {
+      throw DeadlineExceededError("waited " + std::to_string(waited) + " ms for " + what +
+                                      ", but the Temporal server at " + address + " could not be reached " +
+                                      (reached ? "at the end of the wait" : "for the whole wait") +
+                                      ", so the outcome is unknown (last error: " +
+                                      rpc::describe_status(last, address) + ")",
+                                  last.message, last.details);
+    }
+    throw DeadlineExceededError("waited " + std::to_string(waited) + " ms for " + what + "; " + reachable);
+  }
+};
+
+Task<converter::Payload> wait_result(CorePtr core, std::string workflow_id, std::string run_id, ResultOptions o,
+                                     std::map<std::string, std::string> md) {
+  detail::validate_run_id(run_id, "run_id");
+  if (o.timeout) rpc::check_positive(*o.timeout, "timeout", "ResultOptions.timeout");
+  using Clock = std::chrono::steady_clock;
+  const ClientCore::Deadline deadline = wait_deadline(*core, o.timeout);
   const std::chrono::milliseconds kLongPoll(65000);
+  WaitState wait;
   std::string token;
   for (;;) {
-    const auto now = Clock::now();
-    if (now >= deadline) {
-      throw DeadlineExceededError("waited " + std::to_string(o.timeout->count()) + " ms for the result of workflow '" +
-                                  workflow_id + "'; it is still running");
+    if (deadline && Clock::now() >= *deadline) {
+      wait.throw_deadline(*core, "the result of workflow '" + workflow_id + "'",
+                          "the workflow had not closed (it is still running)");
     }
-    const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
     ws::GetWorkflowExecutionHistoryRequest req;
     req.set_namespace_(core->namespace_name);
     set_execution(req.mutable_execution(), workflow_id, run_id);
@@ -249,25 +297,31 @@ Task<converter::Payload> wait_result(CorePtr core, std::string workflow_id, std:
     req.set_history_event_filter_type(apienums::HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT);
     req.set_skip_archival(true);
     req.set_next_page_token(token);
-    auto opts = core->rpc_options();
-    opts.timeout = std::min(kLongPoll, remaining);
-    opts.retry_budget = remaining;
+    auto opts = core->rpc_options(md, deadline);
+    opts.timeout = kLongPoll;
     auto r = co_await rpc::GetWorkflowExecutionHistory(core->channel(), std::move(req), std::move(opts));
     if (!r.ok()) {
       const auto code = r.status.code;
-      const bool transient = code == grpc::StatusCode::DEADLINE_EXCEEDED || code == grpc::StatusCode::UNAVAILABLE ||
-                             code == grpc::StatusCode::RESOURCE_EXHAUSTED || code == grpc::StatusCode::UNKNOWN;
-      // The wait survives an expired long poll and a server restart; only the caller's deadline ends it.
-      if (transient && Clock::now() < deadline) {
+      const bool transient = r.status.local == rpc::Status::Local::kNone &&
+                             (code == grpc::StatusCode::DEADLINE_EXCEEDED || code == grpc::StatusCode::UNAVAILABLE ||
+                              code == grpc::StatusCode::RESOURCE_EXHAUSTED || code == grpc::StatusCode::UNKNOWN);
+      // The wait survives an expired long poll and a server restart; only the caller's deadline,
+      // cancellation or close() ends it (and errors that will not go away).
+      if (transient) {
+        wait.failed(r.status);
         if (code != grpc::StatusCode::DEADLINE_EXCEEDED) {
-          async_detail::SleepFor pause{std::chrono::milliseconds(500)};
-          co_await pause;
+          auto pause = std::chrono::milliseconds(500);
+          if (deadline) {
+            pause = std::min(pause, std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()));
+          }
+          Task<void> sleep = core->channel().pause(pause, opts.cancellation);
+          co_await std::move(sleep);
         }
         continue;
       }
-      if (transient && o.timeout) continue;  // reports DeadlineExceededError above
       rpc::throw_status(r.status, core->error_context("wait for workflow result", workflow_id, run_id));
     }
+    wait.answered();
     auto& resp = r.value;
     if (resp.history().events_size() == 0) {
       token = resp.next_page_token();
@@ -283,13 +337,15 @@ Task<converter::Payload> wait_result(CorePtr core, std::string workflow_id, std:
 
 Task<std::optional<converter::Payload>> try_result_impl(CorePtr core, std::string workflow_id, std::string run_id) {
   detail::validate_run_id(run_id, "run_id");
+  const ClientCore::Deadline deadline = core->call_deadline();
   for (;;) {
     // The server long-polls a close-event history read of an open run even without
     // wait_new_event, so ask for the status first.
     ws::DescribeWorkflowExecutionRequest dreq;
     dreq.set_namespace_(core->namespace_name);
     set_execution(dreq.mutable_execution(), workflow_id, run_id);
-    auto dr = co_await rpc::DescribeWorkflowExecution(core->channel(), std::move(dreq), core->rpc_options());
+    auto dopts = core->rpc_options({}, deadline);
+    auto dr = co_await rpc::DescribeWorkflowExecution(core->channel(), std::move(dreq), std::move(dopts));
     auto desc = rpc::value_or_throw(std::move(dr), core->error_context("read workflow result", workflow_id, run_id));
     if (desc.workflow_execution_info().status() == apienums::WORKFLOW_EXECUTION_STATUS_RUNNING) co_return std::nullopt;
     run_id = desc.workflow_execution_info().execution().run_id();
@@ -299,7 +355,8 @@ Task<std::optional<converter::Payload>> try_result_impl(CorePtr core, std::strin
     req.set_wait_new_event(false);
     req.set_history_event_filter_type(apienums::HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT);
     req.set_skip_archival(true);
-    auto r = co_await rpc::GetWorkflowExecutionHistory(core->channel(), std::move(req), core->rpc_options());
+    auto hopts = core->rpc_options({}, deadline);
+    auto r = co_await rpc::GetWorkflowExecutionHistory(core->channel(), std::move(req), std::move(hopts));
     auto resp = rpc::value_or_throw(std::move(r), core->error_context("read workflow result", workflow_id, run_id));
     if (resp.history().events_size() == 0) co_return std::nullopt;
     CloseOutcome outcome = interpret_close_event(*core, resp.history().events(resp.history().events_size() - 1),
@@ -353,6 +410,25 @@ Task<void> do_query(CorePtr core, ClientCall& call, converter::Payloads args, Qu
   auto r = co_await rpc::QueryWorkflow(core->channel(), std::move(req), std::move(opts));
   if (!r.ok()) {
     const auto& s = r.status;
+    const auto context = core->error_context("query '" + call.name + "'", call.workflow_id, call.run_id);
+    if (s.local != rpc::Status::Local::kNone) rpc::throw_status(s, context);
+    // No worker to answer: the server says so when none has polled the task queue lately, and
+    // otherwise holds the query until the deadline. Neither is a transport problem.
+    if (s.code == grpc::StatusCode::FAILED_PRECONDITION &&
+        (s.message.find("poller") != std::string::npos || s.message.find("worker") != std::string::npos)) {
+      throw RpcError(static_cast<int>(s.code),
+                     "query '" + call.name + "' on workflow '" + call.workflow_id +
+                         "' failed: no worker is polling the workflow's task queue, so none can answer; start a "
+                         "worker for it (server: " + s.message + ")",
+                     s.message, s.details);
+    }
+    if (s.code == grpc::StatusCode::DEADLINE_EXCEEDED && s.connected) {
+      throw DeadlineExceededError("query '" + call.name + "' on workflow '" + call.workflow_id +
+                                      "' got no answer before its deadline: the server was reachable, but no worker "
+                                      "answered; check that a worker polls the workflow's task queue and that the "
+                                      "query handler returns (gRPC: " + s.message + ")",
+                                  s.message, s.details);
+    }
     ::temporal::api::errordetails::v1::QueryFailedFailure qf;
     bool query_failed = false;
     if (!s.details.empty()) {
@@ -370,7 +446,7 @@ Task<void> do_query(CorePtr core, ClientCall& call, converter::Payloads args, Qu
       throw QueryFailedError("query '" + call.name + "' on workflow '" + call.workflow_id + "' failed: " + msg,
                              call.workflow_id, call.run_id);
     }
-    rpc::throw_status(s, core->error_context("query '" + call.name + "'", call.workflow_id, call.run_id));
+    rpc::throw_status(s, context);
   }
   auto& resp = r.value;
   if (resp.has_query_rejected()) {
@@ -387,6 +463,7 @@ Task<void> do_query(CorePtr core, ClientCall& call, converter::Payloads args, Qu
 Task<converter::Payload> query_impl(CorePtr core, std::string workflow_id, std::string run_id, std::string name,
                                     converter::Payloads args, QueryRejectCondition condition) {
   detail::validate_identifier(name, "query_type", true);
+  detail::validate_enum(condition, 0, 3, "reject_condition", "QueryRejectCondition");
   detail::validate_run_id(run_id, "run_id");
   ClientCall call;
   call.operation = "QueryWorkflow";
@@ -512,8 +589,9 @@ Task<WorkflowExecutionDescription> describe_impl(CorePtr core, std::string workf
   co_return out;
 }
 
-Task<WorkflowHistory> read_history(CorePtr core, std::string workflow_id, std::string run_id) {
+Task<WorkflowHistory> read_history(CorePtr core, std::string workflow_id, std::string run_id, std::map<std::string, std::string> md) {
   detail::validate_run_id(run_id, "run_id");
+  const ClientCore::Deadline deadline = core->call_deadline();
   apihistory::History all;
   std::string token;
   do {
@@ -522,7 +600,8 @@ Task<WorkflowHistory> read_history(CorePtr core, std::string workflow_id, std::s
     set_execution(req.mutable_execution(), workflow_id, run_id);
     req.set_next_page_token(token);
     req.set_skip_archival(true);
-    auto r = co_await rpc::GetWorkflowExecutionHistory(core->channel(), std::move(req), core->rpc_options());
+    auto opts = core->rpc_options(md, deadline);
+    auto r = co_await rpc::GetWorkflowExecutionHistory(core->channel(), std::move(req), std::move(opts));
     auto resp = rpc::value_or_throw(std::move(r), core->error_context("fetch history", workflow_id, run_id));
     for (auto& e : *resp.mutable_history()->mutable_events()) *all.add_events() = std::move(e);
     token = resp.next_page_token();
@@ -577,18 +656,49 @@ UpdateOutcome read_outcome(const ClientCore& core, const ::temporal::api::update
   return out;
 }
 
+const char* stage_name(apienums::UpdateWorkflowExecutionLifecycleStage stage) {
+  switch (stage) {
+    case apienums::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED: return "admitted";
+    case apienums::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED: return "accepted";
+    case apienums::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED: return "completed";
+    default: return "sent";
+  }
+}
+
+// What a wait for an update means when it ends at its deadline with the server reachable.
+std::string update_pending(apienums::UpdateWorkflowExecutionLifecycleStage stage) {
+  if (stage >= apienums::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED) {
+    return "a worker accepted the update, but its handler had not finished";
+  }
+  return std::string("the update was ") + stage_name(stage) +
+         " but no worker had accepted it: check that a worker polls the workflow's task queue";
+}
+
 // Resends until the server reports at least ACCEPTED: the same update id makes this idempotent.
 Task<void> send_update(CorePtr core, std::string wid, std::string rid, std::string first, std::string name,
                        converter::Payloads args, UpdateOptions o, std::string update_id,
                        std::map<std::string, std::string> md, ws::UpdateWorkflowExecutionResponse* out) {
+  const ClientCore::Deadline deadline = core->call_deadline();
+  WaitState wait;
+  auto stage = apienums::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_UNSPECIFIED;
   for (;;) {
+    if (deadline && std::chrono::steady_clock::now() >= *deadline) {
+      wait.throw_deadline(*core, "update '" + name + "' (id '" + update_id + "') of workflow '" + wid + "'",
+                          update_pending(stage));
+    }
     ws::UpdateWorkflowExecutionRequest req;
     fill_update_request(*core, wid, rid, first, name, args, o, update_id, &req);
-    auto opts = core->rpc_options(md);
+    auto opts = core->rpc_options(md, deadline);
     opts.timeout = std::chrono::milliseconds(70000);
     auto r = co_await rpc::UpdateWorkflowExecution(core->channel(), std::move(req), std::move(opts));
-    if (!r.ok() && r.status.code == grpc::StatusCode::DEADLINE_EXCEEDED) continue;
-    *out = rpc::value_or_throw(std::move(r), core->error_context("update '" + name + "'", wid, rid));
+    if (!r.ok() && r.status.code == grpc::StatusCode::DEADLINE_EXCEEDED && r.status.local == rpc::Status::Local::kNone) {
+      wait.failed(r.status);
+      continue;
+    }
+    auto context = core->error_context("update '" + name + "'", wid, rid);
+    *out = rpc::value_or_throw(std::move(r), context);
+    wait.answered();
+    stage = out->stage();
     if (out->stage() >= apienums::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED || out->has_outcome()) co_return;
   }
 }
@@ -599,6 +709,9 @@ Task<WorkflowUpdateHandle> start_update_impl(Client client, std::string workflow
   detail::validate_identifier(name, "update_name", true);
   detail::validate_run_id(run_id, "run_id");
   detail::validate_run_id(first_run_id, "first_execution_run_id");
+  detail::validate_enum(o.wait_for_stage, 1, 3, "wait_for_stage", "WorkflowUpdateStage");
+  detail::validate_identifier(o.update_id, "update_id", false);
+  detail::validate_header_keys(o.headers, "headers");
   if (o.wait_for_stage == WorkflowUpdateStage::kAdmitted) {
     throw InvalidArgumentError("wait_for_stage",
                                "wait_for_stage ADMITTED is not supported by the server; use ACCEPTED or COMPLETED");
@@ -638,18 +751,32 @@ Task<converter::Payload> update_result_impl(CorePtr core, std::string workflow_i
   };
   if (known) co_return std::move(*known);
   if (known_failure) fail(known_failure);
+  const ClientCore::Deadline deadline = core->call_deadline();
+  WaitState wait;
+  auto stage = apienums::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_UNSPECIFIED;
   for (;;) {
+    if (deadline && std::chrono::steady_clock::now() >= *deadline) {
+      wait.throw_deadline(*core, "the outcome of update '" + update_id + "' of workflow '" + workflow_id + "'",
+                          update_pending(stage));
+    }
     ws::PollWorkflowExecutionUpdateRequest req;
     req.set_namespace_(core->namespace_name);
     set_execution(req.mutable_update_ref()->mutable_workflow_execution(), workflow_id, run_id);
     req.mutable_update_ref()->set_update_id(update_id);
     req.set_identity(core->identity);
     req.mutable_wait_policy()->set_lifecycle_stage(apienums::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED);
-    auto opts = core->rpc_options();
+    auto opts = core->rpc_options({}, deadline);
     opts.timeout = std::chrono::milliseconds(70000);
     auto r = co_await rpc::PollWorkflowExecutionUpdate(core->channel(), std::move(req), std::move(opts));
-    if (!r.ok() && r.status.code == grpc::StatusCode::DEADLINE_EXCEEDED) continue;
-    auto resp = rpc::value_or_throw(std::move(r), core->error_context("wait for update '" + update_id + "'", workflow_id, run_id));
+    if (!r.ok() && r.status.code == grpc::StatusCode::DEADLINE_EXCEEDED && r.status.local == rpc::Status::Local::kNone) {
+      wait.failed(r.status);
+      continue;
+    }
+    auto context = core->error_context("wait for update '" + update_id + "'", workflow_id, run_id);
+    context.update_id = update_id;
+    auto resp = rpc::value_or_throw(std::move(r), context);
+    wait.answered();
+    stage = resp.stage();
     if (!resp.has_outcome()) continue;
     UpdateOutcome outcome = read_outcome(*core, resp.outcome());
     if (outcome.failure) fail(outcome.failure);
@@ -662,6 +789,9 @@ Task<WorkflowUpdateHandle> update_with_start_impl(Client client, std::string wor
                                                   converter::Payloads update_args, UpdateOptions uo) {
   validate_options(workflow_type, o);
   detail::validate_identifier(update_name, "update_name", true);
+  detail::validate_enum(uo.wait_for_stage, 1, 3, "wait_for_stage", "WorkflowUpdateStage");
+  detail::validate_identifier(uo.update_id, "update_id", false);
+  detail::validate_header_keys(uo.headers, "headers");
   if (o.id_conflict_policy == WorkflowIdConflictPolicy::kUnspecified) {
     throw InvalidArgumentError("id_conflict_policy",
                                "update-with-start needs WorkflowOptions.id_conflict_policy (kFail or kUseExisting)");
@@ -678,13 +808,26 @@ Task<WorkflowUpdateHandle> update_with_start_impl(Client client, std::string wor
   auto* update = req.add_operations()->mutable_update_workflow();
   fill_update_request(*core, o.workflow_id, {}, {}, update_name, update_args, uo, update_id, update);
   ws::ExecuteMultiOperationResponse resp;
+  const ClientCore::Deadline deadline = core->call_deadline();
+  WaitState wait;
+  auto stage = apienums::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_UNSPECIFIED;
   for (;;) {
+    if (deadline && std::chrono::steady_clock::now() >= *deadline) {
+      wait.throw_deadline(*core, "update-with-start of '" + update_name + "' on workflow '" + o.workflow_id + "'",
+                          update_pending(stage));
+    }
     auto attempt = req;
-    auto opts = core->rpc_options();
+    auto opts = core->rpc_options({}, deadline);
     opts.timeout = std::chrono::milliseconds(70000);
     auto r = co_await rpc::ExecuteMultiOperation(core->channel(), std::move(attempt), std::move(opts));
     if (!r.ok()) {
-      if (r.status.code == grpc::StatusCode::DEADLINE_EXCEEDED) continue;
+      if (r.status.local != rpc::Status::Local::kNone) {
+        rpc::throw_status(r.status, core->error_context("update with start", o.workflow_id));
+      }
+      if (r.status.code == grpc::StatusCode::DEADLINE_EXCEEDED) {
+        wait.failed(r.status);
+        continue;
+      }
       // The failing operation's own status is inside MultiOperationExecutionFailure.
       ::temporal::api::errordetails::v1::MultiOperationExecutionFailure mf;
       google::rpc::Status st;
@@ -707,8 +850,10 @@ Task<WorkflowUpdateHandle> update_with_start_impl(Client client, std::string wor
       rpc::throw_status(r.status, core->error_context("update with start", o.workflow_id));
     }
     resp = std::move(r.value);
+    wait.answered();
     if (resp.responses_size() == 2) {
       const auto& u = resp.responses(1).update_workflow();
+      stage = u.stage();
       if (u.stage() >= apienums::UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED || u.has_outcome()) break;
     }
   }
@@ -722,13 +867,15 @@ Task<WorkflowUpdateHandle> update_with_start_impl(Client client, std::string wor
 // ---------------------------------------------------------------------------------------------
 // List and count
 
-Task<WorkflowExecutionPage> read_list_page(CorePtr core, std::string query, std::string token, int page_size) {
+Task<WorkflowExecutionPage> read_list_page(CorePtr core, std::string query, std::string token, int page_size,
+                                           std::map<std::string, std::string> md) {
   ws::ListWorkflowExecutionsRequest req;
   req.set_namespace_(core->namespace_name);
   req.set_query(query);
   req.set_next_page_token(token);
   req.set_page_size(page_size);
-  auto r = co_await rpc::ListWorkflowExecutions(core->channel(), std::move(req), core->rpc_options());
+  auto opts = core->rpc_options(md);
+  auto r = co_await rpc::ListWorkflowExecutions(core->channel(), std::move(req), std::move(opts));
   auto resp = rpc::value_or_throw(std::move(r), core->error_context("list workflows with query '" + query + "'"));
   WorkflowExecutionPage page;
   page.executions.reserve(resp.executions_size());
@@ -741,11 +888,12 @@ Task<WorkflowExecutionPage> read_list_page(CorePtr core, std::string query, std:
   co_return page;
 }
 
-Task<WorkflowExecutionCount> read_count(CorePtr core, std::string query) {
+Task<WorkflowExecutionCount> read_count(CorePtr core, std::string query, std::map<std::string, std::string> md) {
   ws::CountWorkflowExecutionsRequest req;
   req.set_namespace_(core->namespace_name);
   req.set_query(query);
-  auto r = co_await rpc::CountWorkflowExecutions(core->channel(), std::move(req), core->rpc_options());
+  auto opts = core->rpc_options(md);
+  auto r = co_await rpc::CountWorkflowExecutions(core->channel(), std::move(req), std::move(opts));
   auto resp = rpc::value_or_throw(std::move(r), core->error_context("count workflows with query '" + query + "'"));
   WorkflowExecutionCount out;
   out.count = resp.count();
@@ -785,22 +933,24 @@ ClientCall read_call(const char* operation, std::string workflow_id = {}, std::s
 }
 
 Task<converter::Payload> result_impl(CorePtr core, std::string workflow_id, std::string run_id, ResultOptions o) {
-  auto make = [core, o](ClientCall& c) { return wait_result(core, c.workflow_id, c.run_id, o); };
+  auto make = [core, o](ClientCall& c) { return wait_result(core, c.workflow_id, c.run_id, o, c.grpc_metadata); };
   return intercepted_read<converter::Payload>(core, read_call("GetWorkflowResult", workflow_id, run_id), make);
 }
 
 Task<WorkflowHistory> history_impl(CorePtr core, std::string workflow_id, std::string run_id) {
-  auto make = [core](ClientCall& c) { return read_history(core, c.workflow_id, c.run_id); };
+  auto make = [core](ClientCall& c) { return read_history(core, c.workflow_id, c.run_id, c.grpc_metadata); };
   return intercepted_read<WorkflowHistory>(core, read_call("FetchWorkflowHistory", workflow_id, run_id), make);
 }
 
 Task<WorkflowExecutionPage> list_impl(CorePtr core, std::string query, std::string token, int page_size) {
-  auto make = [core, query, token, page_size](ClientCall&) { return read_list_page(core, query, token, page_size); };
+  auto make = [core, query, token, page_size](ClientCall& c) {
+    return read_list_page(core, query, token, page_size, c.grpc_metadata);
+  };
   return intercepted_read<WorkflowExecutionPage>(core, read_call("ListWorkflows"), make);
 }
 
 Task<WorkflowExecutionCount> count_impl(CorePtr core, std::string query) {
-  auto make = [core, query](ClientCall&) { return read_count(core, query); };
+  auto make = [core, query](ClientCall& c) { return read_count(core, query, c.grpc_metadata); };
   return intercepted_read<WorkflowExecutionCount>(core, read_call("CountWorkflows"), make);
 }
 

@@ -1,5 +1,6 @@
 #include <cxxabi.h>
 
+#include <cmath>
 #include <cstdlib>
 
 #include <google/protobuf/util/json_util.h>
@@ -25,6 +26,40 @@ void throw_decode_error(const Payload& p, const char* wanted, const std::string&
   const std::string enc = p.encoding().empty() ? std::string("<none>") : p.encoding();
   throw DataConverterError("cannot decode a payload with encoding '" + enc + "' into " + readable_type(wanted) + ": " +
                            why);
+}
+
+void throw_encode_error(const char* type, const std::string& why) {
+  throw DataConverterError("cannot encode a value of type " + readable_type(type) + " as JSON: " + why);
+}
+
+namespace {
+bool has_non_finite(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::number_float: return !std::isfinite(j.get<double>());
+    case nlohmann::json::value_t::array:
+    case nlohmann::json::value_t::object:
+      for (const auto& v : j) {
+        if (has_non_finite(v)) return true;
+      }
+      return false;
+    default: return false;
+  }
+}
+}  // namespace
+
+std::string dump_json(const nlohmann::json& j, const char* type) {
+  std::string out;
+  try {
+    out = j.dump();
+  } catch (const nlohmann::json::exception& e) {
+    throw_encode_error(type, std::string("a string in it is not valid UTF-8 (") + e.what() + ")");
+  }
+  // nlohmann writes NaN and infinities as null; only then can there be one.
+  if (out.find("null") != std::string::npos && has_non_finite(j)) {
+    throw_encode_error(type, "it holds NaN or an infinity, which JSON cannot represent (and other SDKs could not "
+                             "read); send a finite number, null or a string");
+  }
+  return out;
 }
 
 nlohmann::json payload_to_json(const Payload& p) {

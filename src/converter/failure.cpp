@@ -2,6 +2,7 @@
 
 #include <typeinfo>
 
+#include "common/uuid.h"
 #include "converter/proto.h"
 
 namespace temporal::converter {
@@ -107,12 +108,14 @@ std::shared_ptr<const FailureError> failure_from_proto_at(const DataConverter& d
 }  // namespace
 
 void failure_to_proto(const DataConverter& dc, const FailureError& e, apifailure::Failure* out) {
-  out->set_message(e.message());
-  out->set_stack_trace(e.stack_trace());
+  // Messages come from any exception's what(): sent as they are, except bytes that are not UTF-8
+  // (a protobuf string and JSON cannot hold them), which become U+FFFD.
+  out->set_message(temporal::detail::to_valid_utf8(e.message()));
+  out->set_stack_trace(temporal::detail::to_valid_utf8(e.stack_trace()));
   out->set_source("temporal-cpp");
   if (const auto* a = dynamic_cast<const ApplicationFailure*>(&e)) {
     auto* info = out->mutable_application_failure_info();
-    info->set_type(a->type());
+    info->set_type(temporal::detail::to_valid_utf8(a->type()));
     info->set_non_retryable(a->non_retryable());
     if (!a->details().empty()) encode_to(dc, a->details(), info->mutable_details());
     if (a->next_retry_delay()) {

@@ -37,11 +37,6 @@ std::shared_ptr<const FailureError> failure_from_proto(const DataConverter& dc, 
 void failure_to_proto(const DataConverter& dc, const std::exception_ptr& e, apifailure::Failure* out);
 void failure_to_proto(const DataConverter& dc, const FailureError& e, apifailure::Failure* out);
 
-namespace detail {
-/// typeid(T).name() as the C++ spelling ("int", "std::string", "my::Error"); other text as is.
-std::string readable_type(const char* mangled);
-}  // namespace detail
-
 /// google.protobuf.Duration and Timestamp <-> std::chrono. Values beyond the chrono types' range
 /// (only corrupt input carries them) saturate instead of overflowing.
 void to_proto_duration(std::chrono::milliseconds d, google::protobuf::Duration* out);

@@ -5,8 +5,10 @@
 
 #include <cctype>
 #include <climits>
+#include <limits>
 #include <random>
 
+#include "rpc/validate.h"
 #include "temporal/common/errors.h"
 #include "temporal/version.h"
 
@@ -128,8 +130,12 @@ Channel::Channel(client::ConnectionOptions options) : options_(std::move(options
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(options_.max_message_bytes);
   args.SetMaxSendMessageSize(options_.max_message_bytes);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, static_cast<int>(options_.keepalive.interval.count()));
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, static_cast<int>(options_.keepalive.timeout.count()));
+  // gRPC takes int milliseconds; INT_MAX (24.8 days) is its "never".
+  const auto int_ms = [](std::chrono::milliseconds d) {
+    return static_cast<int>(std::min<int64_t>(d.count(), std::numeric_limits<int>::max()));
+  };
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, int_ms(options_.keepalive.interval));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, int_ms(options_.keepalive.timeout));
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   // gRPC's default reconnect backoff grows to two minutes; a restarted server must be found
@@ -150,11 +156,7 @@ Channel::Channel(client::ConnectionOptions options) : options_(std::move(options
   if (want_tls) {
     grpc::SslCredentialsOptions ssl;
     if (options_.tls) {
-      const auto& t = *options_.tls;
-      if (t.client_cert.empty() != t.client_private_key.empty()) {
-        throw InvalidArgumentError("tls.client_cert",
-                                   "mTLS needs both tls.client_cert and tls.client_private_key (PEM); one is empty");
-      }
+      const auto& t = *options_.tls;  // checked by validate_connection_options
       ssl.pem_root_certs = t.server_root_ca_cert;
       ssl.pem_cert_chain = t.client_cert;
       ssl.pem_private_key = t.client_private_key;
@@ -173,22 +175,12 @@ Channel::Channel(client::ConnectionOptions options) : options_(std::move(options
 }
 
 std::shared_ptr<Channel> Channel::create(client::ConnectionOptions options) {
-  if (options.address.empty()) {
-    throw InvalidArgumentError("address", "ConnectionOptions.address is empty; give host:port, e.g. localhost:7233");
-  }
-  if (options.rpc_timeout.count() <= 0) {
-    throw InvalidArgumentError("rpc_timeout", "ConnectionOptions.rpc_timeout must be positive");
-  }
-  if (options.retry.max_attempts < 1 || options.retry.backoff_coefficient < 1.0 ||
-      options.retry.initial_interval.count() <= 0 || options.retry.max_interval < options.retry.initial_interval) {
-    throw InvalidArgumentError("retry",
-                               "ConnectionOptions.retry needs max_attempts >= 1, backoff_coefficient >= 1, "
-                               "initial_interval > 0 and max_interval >= initial_interval");
-  }
+  validate_connection_options(options);
   return std::shared_ptr<Channel>(new Channel(std::move(options)));
 }
 
 void Channel::set_api_key(std::string key) {
+  check_printable_ascii(key, "api_key", "the API key given to set_api_key()");
   std::lock_guard lock(mu_);
   api_key_ = std::move(key);
 }
@@ -203,24 +195,115 @@ std::optional<client::SystemInfo> Channel::capabilities() const {
   return capabilities_;
 }
 
-void Channel::close() { closed_.store(true); }
+void Channel::close() {
+  closed_.store(true);
+  closing_.cancel();
+}
 
-void Channel::prepare(grpc::ClientContext& ctx, const CallOptions& opts) {
-  ctx.set_deadline(std::chrono::system_clock::now() + opts.timeout.value_or(options_.rpc_timeout));
-  ctx.AddMetadata("client-name", kClientName);
-  ctx.AddMetadata("client-version", kVersion);
-  ctx.AddMetadata("supported-server-versions", ">=1.0.0 <2.0.0");
-  if (!opts.namespace_name.empty()) ctx.AddMetadata("temporal-namespace", opts.namespace_name);
-  for (const auto& [k, v] : options_.metadata) ctx.AddMetadata(k, v);
-  for (const auto& [k, v] : opts.metadata) ctx.AddMetadata(k, v);
-  std::string key;
-  if (options_.api_key_provider) {
-    key = options_.api_key_provider();
-  } else {
-    std::lock_guard lock(mu_);
-    key = api_key_;
+bool Channel::connected() const { return channel_->GetState(false) == GRPC_CHANNEL_READY; }
+
+std::optional<Status> Channel::stopped(const char* method, const CallOptions& opts) const {
+  if (closed_.load()) {
+    return Status{grpc::StatusCode::UNAVAILABLE, std::string("the connection was closed before ") + method, {},
+                  Status::Local::kClosed};
   }
-  if (!key.empty()) ctx.AddMetadata("authorization", "Bearer " + key);
+  if (opts.cancellation && opts.cancellation->cancelled()) {
+    return Status{grpc::StatusCode::CANCELLED, std::string(method) + " was cancelled by the caller", {},
+                  Status::Local::kCancelled};
+  }
+  if (opts.deadline && std::chrono::steady_clock::now() >= *opts.deadline) {
+    Status s{grpc::StatusCode::DEADLINE_EXCEEDED,
+             std::string("the call's deadline passed before ") + method + " could be sent", {}};
+    s.connected = connected();
+    return s;
+  }
+  return std::nullopt;
+}
+
+Status Channel::failed(const char* method, const grpc::Status& st, const CallOptions& opts) const {
+  Status s{st.error_code(), st.error_message(), st.error_details()};
+  if (st.error_code() == grpc::StatusCode::CANCELLED) {
+    // Ours, not the server's: close() or the caller's token cut the call.
+    if (closed_.load()) {
+      s.local = Status::Local::kClosed;
+      s.code = grpc::StatusCode::UNAVAILABLE;
+      s.message = std::string("the connection was closed while ") + method + " was in flight";
+    } else if (opts.cancellation && opts.cancellation->cancelled()) {
+      s.local = Status::Local::kCancelled;
+      s.message = std::string(method) + " was cancelled by the caller while in flight";
+    }
+  }
+  if (s.code == grpc::StatusCode::DEADLINE_EXCEEDED || s.code == grpc::StatusCode::UNAVAILABLE) s.connected = connected();
+  return s;
+}
+
+Task<void> Channel::pause(std::chrono::milliseconds delay, std::shared_ptr<CallCancellation> cancellation) const {
+  // Short slices, so that close() and the caller's token end the pause within one of them.
+  using Clock = std::chrono::steady_clock;
+  const auto until = async_detail::saturating_after<Clock>(Clock::now(), delay);
+  for (;;) {
+    if (closed_.load() || (cancellation && cancellation->cancelled())) co_return;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+    if (left.count() <= 0) co_return;
+    async_detail::SleepFor slice{std::min(left, std::chrono::milliseconds(50))};
+    co_await slice;
+  }
+}
+
+Status Channel::prepare(grpc::ClientContext& ctx, const CallOptions& opts) {
+  using namespace std::chrono;
+  // The attempt's own deadline, cut to what is left of the call's. Far deadlines mean "none"
+  // (system_clock counts nanoseconds: now + milliseconds::max() would overflow).
+  milliseconds attempt = opts.timeout ? *opts.timeout : options_.rpc_timeout;
+  if (opts.deadline) {
+    const auto left = duration_cast<milliseconds>(*opts.deadline - steady_clock::now());
+    attempt = opts.timeout ? std::min(attempt, left) : left;
+    if (attempt.count() < 1) attempt = milliseconds(1);
+  }
+  if (attempt >= async_detail::kForever) {
+    ctx.set_deadline(gpr_inf_future(GPR_CLOCK_REALTIME));
+  } else {
+    ctx.set_deadline(system_clock::now() + attempt);
+  }
+  try {
+    ctx.AddMetadata("client-name", kClientName);
+    ctx.AddMetadata("client-version", kVersion);
+    ctx.AddMetadata("supported-server-versions", ">=1.0.0 <2.0.0");
+    if (!opts.namespace_name.empty()) {
+      check_printable_ascii(opts.namespace_name, "namespace_name", "the namespace name");
+      ctx.AddMetadata("temporal-namespace", opts.namespace_name);
+    }
+    for (const auto& [k, v] : options_.metadata) ctx.AddMetadata(k, v);  // checked by create()
+    for (const auto& [k, v] : opts.metadata) {
+      const std::string key = checked_header_key(k, "metadata");
+      check_header_value(key, v, "metadata");
+      ctx.AddMetadata(key, v);
+    }
+    std::string key;
+    if (options_.api_key_provider) {
+      try {
+        key = options_.api_key_provider();
+      } catch (const std::exception& e) {
+        throw InvalidArgumentError("api_key_provider",
+                                   std::string("ConnectionOptions.api_key_provider threw, so the call was not sent: ") +
+                                       e.what());
+      } catch (...) {
+        throw InvalidArgumentError("api_key_provider",
+                                   "ConnectionOptions.api_key_provider threw a non-standard exception, so the call "
+                                   "was not sent");
+      }
+      check_printable_ascii(key, "api_key_provider", "the API key api_key_provider returned");
+    } else {
+      std::lock_guard lock(mu_);
+      key = api_key_;
+    }
+    if (!key.empty()) ctx.AddMetadata("authorization", "Bearer " + key);
+  } catch (const InvalidArgumentError& e) {
+    Status s{grpc::StatusCode::INVALID_ARGUMENT, e.what(), {}, Status::Local::kRejected};
+    s.error = std::current_exception();
+    return s;
+  }
+  return Status{};
 }
 
 std::optional<std::chrono::milliseconds> Channel::retry_delay(const grpc::Status& status, int attempt) {
@@ -235,6 +318,8 @@ std::optional<std::chrono::milliseconds> Channel::retry_delay(const grpc::Status
   for (int i = 1; i < attempt; ++i) ms *= r.backoff_coefficient;
   ms = std::min(ms, static_cast<double>(r.max_interval.count()));
   ms *= jitter_factor(r.jitter);
+  // A huge max_interval must not overflow the conversion; a day between attempts is "never" enough.
+  ms = std::min(ms, static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::hours(24)).count()));
   return std::chrono::milliseconds(static_cast<int64_t>(ms));
 }
 

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <coroutine>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -23,6 +24,7 @@
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
 #include "async/happens_before.h"
 #include "async/timer.h"
+#include "temporal/async/cancellation.h"
 #include "temporal/async/task.h"
 #include "temporal/client/connection.h"
 
@@ -36,6 +38,18 @@ struct Status {
   grpc::StatusCode code = grpc::StatusCode::OK;
   std::string message;
   std::string details;
+  /// Why a call failed on this side, without an answer from the server.
+  enum class Local {
+    kNone,       ///< the server's (or the transport's) status
+    kClosed,     ///< Connection::close() was called (code UNAVAILABLE)
+    kCancelled,  ///< the call's CancellationToken was cancelled (code CANCELLED)
+    kRejected,   ///< the call was not sent: `error` says why (e.g. an illegal header value)
+  };
+  Local local = Local::kNone;
+  std::exception_ptr error;
+  /// For UNAVAILABLE and DEADLINE_EXCEEDED: whether the channel had a live connection to the
+  /// server when the call failed (it was reached but did not answer in time).
+  bool connected = false;
   bool ok() const { return code == grpc::StatusCode::OK; }
 };
 
@@ -46,48 +60,25 @@ struct Result {
   bool ok() const { return status.ok(); }
 };
 
-/// Cancels calls in flight (e.g. long polls at worker shutdown). Thread-safe.
-class CallCancellation {
- public:
-  void cancel() {
-    std::lock_guard lock(mu_);
-    cancelled_ = true;
-    for (auto* c : contexts_) c->TryCancel();
-  }
-  bool cancelled() const {
-    std::lock_guard lock(mu_);
-    return cancelled_;
-  }
-  /// Registers a call; false if already cancelled.
-  bool add(grpc::ClientContext* c) {
-    std::lock_guard lock(mu_);
-    if (cancelled_) return false;
-    contexts_.push_back(c);
-    return true;
-  }
-  void remove(grpc::ClientContext* c) {
-    std::lock_guard lock(mu_);
-    contexts_.erase(std::remove(contexts_.begin(), contexts_.end(), c), contexts_.end());
-  }
-
- private:
-  mutable std::mutex mu_;
-  bool cancelled_ = false;
-  std::vector<grpc::ClientContext*> contexts_;
-};
+/// Cancels calls in flight (e.g. long polls at worker shutdown): the user-facing token. Thread-safe.
+using CallCancellation = CancellationToken;
 
 /// Per-call settings.
 struct CallOptions {
   std::map<std::string, std::string> metadata;
-  /// Deadline of each attempt; default ConnectionOptions::rpc_timeout.
+  /// Deadline of each attempt; default ConnectionOptions::rpc_timeout, or what is left until
+  /// `deadline` when that is set.
   std::optional<std::chrono::milliseconds> timeout;
+  /// The whole call's deadline, retries included: no attempt runs past it and no retry starts
+  /// after it.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   /// Namespace for the temporal-namespace header; empty means none.
   std::string namespace_name;
   /// Retry transient failures (off for task polls, which back off themselves).
   bool retry = true;
   /// Stop retrying once this much time has passed since the call began.
   std::optional<std::chrono::milliseconds> retry_budget;
-  /// Cancels the call (status CANCELLED) when triggered.
+  /// Cancels the call (status CANCELLED, Local::kCancelled) when triggered.
   std::shared_ptr<CallCancellation> cancellation;
 };
 
@@ -132,12 +123,19 @@ class Channel : public std::enable_shared_from_this<Channel> {
   void set_api_key(std::string key);
   void set_capabilities(const client::SystemInfo& info);
   std::optional<client::SystemInfo> capabilities() const;
+  /// Fails every call in flight and every later call with Local::kClosed.
   void close();
   bool closed() const { return closed_.load(); }
+  /// True while the channel has a live connection to the server.
+  bool connected() const;
 
   /// One unary call with deadline, headers and retries. `start(ctx, req, resp, done)` begins one attempt.
   template <class Req, class Resp, class Start>
   Task<Result<Resp>> unary(const char* method, Req req, CallOptions opts, Start start);
+
+  /// Sleeps (before a retry or a new poll); returns early when the channel is closed or
+  /// `cancellation` (may be null) is cancelled.
+  Task<void> pause(std::chrono::milliseconds delay, std::shared_ptr<CallCancellation> cancellation) const;
 
   /// Milliseconds to wait before retry number `attempt` (1-based) after `code`, or nullopt if the
   /// code must not be retried.
@@ -145,7 +143,12 @@ class Channel : public std::enable_shared_from_this<Channel> {
 
  private:
   explicit Channel(client::ConnectionOptions options);
-  void prepare(grpc::ClientContext& ctx, const CallOptions& opts);
+  /// Sets the attempt's deadline and headers; a header that gRPC would reject fails the call here.
+  Status prepare(grpc::ClientContext& ctx, const CallOptions& opts);
+  /// Why the call must not make (another) attempt, if it must not: closed, cancelled, past its deadline.
+  std::optional<Status> stopped(const char* method, const CallOptions& opts) const;
+  /// The status of a failed attempt, with what this side knows about why.
+  Status failed(const char* method, const grpc::Status& st, const CallOptions& opts) const;
 
   client::ConnectionOptions options_;
   std::string identity_;
@@ -157,6 +160,7 @@ class Channel : public std::enable_shared_from_this<Channel> {
   std::string api_key_;
   std::optional<client::SystemInfo> capabilities_;
   std::atomic<bool> closed_{false};
+  CancellationToken closing_;  ///< cancelled by close(): cuts every call in flight
 };
 
 /// True if the status is one the client retries (see TEMPORAL-FACTS: Retries).
@@ -167,33 +171,32 @@ Task<Result<Resp>> Channel::unary(const char* method, Req req, CallOptions opts,
   auto self = shared_from_this();  // the channel outlives every call in flight
   const auto began = std::chrono::steady_clock::now();
   for (int attempt = 1;; ++attempt) {
-    if (closed_.load()) {
-      co_return Result<Resp>{Status{grpc::StatusCode::UNAVAILABLE,
-                                    std::string("connection closed before ") + method, {}},
-                             Resp{}};
-    }
+    if (auto stop = stopped(method, opts)) co_return Result<Resp>{std::move(*stop), Resp{}};
     grpc::ClientContext ctx;
-    prepare(ctx, opts);
-    if (opts.cancellation && !opts.cancellation->add(&ctx)) {
-      co_return Result<Resp>{Status{grpc::StatusCode::CANCELLED, std::string(method) + " cancelled", {}}, Resp{}};
-    }
+    if (Status rejected = prepare(ctx, opts); !rejected.ok()) co_return Result<Resp>{std::move(rejected), Resp{}};
     Resp resp;
-    grpc::Status st = co_await CallAwaiter([&](std::function<void(grpc::Status)> done) {
-      start(&ctx, &req, &resp, std::move(done));
-    });
-    if (opts.cancellation) opts.cancellation->remove(&ctx);
+    grpc::Status st;
+    {
+      // close() and the caller's token cut the call in flight. A token cancelled before the call
+      // starts cancels it as it starts (gRPC keeps a TryCancel made before the call).
+      CancellationRegistration on_close = closing_.on_cancel([&ctx] { ctx.TryCancel(); });
+      CancellationRegistration on_cancel;
+      if (opts.cancellation) on_cancel = opts.cancellation->on_cancel([&ctx] { ctx.TryCancel(); });
+      st = co_await CallAwaiter([&](std::function<void(grpc::Status)> done) {
+        start(&ctx, &req, &resp, std::move(done));
+      });
+    }
     if (st.ok()) co_return Result<Resp>{Status{}, std::move(resp)};
+    Status status = failed(method, st, opts);
+    if (status.local != Status::Local::kNone) co_return Result<Resp>{std::move(status), Resp{}};
     std::optional<std::chrono::milliseconds> delay;
     if (opts.retry) delay = retry_delay(st, attempt);
-    if (delay && opts.retry_budget &&
-        std::chrono::steady_clock::now() + *delay - began > *opts.retry_budget) {
-      delay.reset();
-    }
-    if (!delay) {
-      co_return Result<Resp>{Status{st.error_code(), st.error_message(), st.error_details()}, Resp{}};
-    }
-    async_detail::SleepFor pause{*delay};
-    co_await pause;
+    const auto now = std::chrono::steady_clock::now();
+    if (delay && opts.retry_budget && now + *delay - began > *opts.retry_budget) delay.reset();
+    if (delay && opts.deadline && now + *delay >= *opts.deadline) delay.reset();
+    if (!delay) co_return Result<Resp>{std::move(status), Resp{}};
+    Task<void> wait = pause(*delay, opts.cancellation);
+    co_await std::move(wait);
   }
 }
 

@@ -94,8 +94,13 @@ std::string describe_status(const Status& status, const std::string& address) {
              "; check the address and port and that the server is running" + extra + " (gRPC: " + m + ")";
     }
     if (status.code == grpc::StatusCode::DEADLINE_EXCEEDED) {
-      return "the call to " + where + " ran past its deadline; the server may be unreachable or overloaded (gRPC: " +
-             m + ")";
+      if (status.connected) {
+        return "the call to " + where +
+               " ran past its deadline: the server was reachable but did not answer in time (gRPC: " + m + ")";
+      }
+      return "the call to " + where +
+             " ran past its deadline without a working connection: the server could not be reached; check the "
+             "address and that the server is running (gRPC: " + m + ")";
     }
   }
   // A gRPC server never answers HTTP 400; a proxy does, and a TLS-terminating one (nginx's
@@ -127,6 +132,24 @@ std::string describe_status(const Status& status, const std::string& address) {
 void throw_status(const Status& status, const ErrorContext& ctx) {
   const int code = static_cast<int>(status.code);
   const std::string op = ctx.operation.empty() ? std::string("call") : ctx.operation;
+  switch (status.local) {
+    case Status::Local::kClosed:
+      throw ConnectionClosedError(op + " failed: the connection to " +
+                                  (ctx.address.empty() ? std::string("the server") : ctx.address) +
+                                  " was closed (Connection::close()); make a new Connection to talk to the server");
+    case Status::Local::kCancelled:
+      throw CallCancelledError(op + " was cancelled: the caller's CancellationToken was cancelled (" + status.message +
+                               ")");
+    case Status::Local::kRejected:
+      if (status.error) std::rethrow_exception(status.error);
+      throw InvalidArgumentError("call", op + " was not sent: " + status.message);
+    case Status::Local::kNone:
+      break;
+  }
+  if (status.code == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    throw DeadlineExceededError(op + " failed: " + describe_status(status, ctx.address), status.message,
+                                status.details);
+  }
   {
     ed::NamespaceNotFoundFailure nf;
     if (detail_as(status, &nf) ||
@@ -148,6 +171,18 @@ void throw_status(const Status& status, const ErrorContext& ctx) {
                                             "); use another workflow id or an id conflict policy",
                                         ctx.workflow_id, as.run_id(), {}, code, status.details);
     }
+  }
+  // An unknown update id on a workflow that exists: the server says so ("update ... not found"),
+  // which is not "workflow not found".
+  if (status.code == grpc::StatusCode::NOT_FOUND && !ctx.update_id.empty() &&
+      (contains(status.message, "update") || contains(status.message, "Update")) &&
+      !contains(status.message, "already completed") && !contains(status.message, "already finished")) {
+    throw WorkflowUpdateNotFoundError(op + " failed: workflow '" + ctx.workflow_id + "'" +
+                                          (ctx.run_id.empty() ? std::string() : " run '" + ctx.run_id + "'") +
+                                          " has no update with id '" + ctx.update_id +
+                                          "'; check the update id (and that it was sent to this run) (server: " +
+                                          status.message + ")",
+                                      ctx.workflow_id, ctx.run_id, ctx.update_id, code, status.details);
   }
   if (status.code == grpc::StatusCode::NOT_FOUND && !ctx.workflow_id.empty()) {
     // A signal, cancel or update of a closed run: the workflow exists but takes no more input. Kept

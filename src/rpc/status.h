@@ -14,9 +14,12 @@ struct ErrorContext {
   std::string namespace_name;
   std::string workflow_id;
   std::string run_id;
+  std::string update_id;  ///< for update calls: NOT_FOUND about the update is not about the workflow
 };
 
-/// Throws the error that fits `status`: NamespaceNotFoundError, WorkflowAlreadyStartedError,
+/// Throws the error that fits `status`: the local error (ConnectionClosedError, CallCancelledError,
+/// or the InvalidArgumentError that kept the call from being sent), DeadlineExceededError,
+/// NamespaceNotFoundError, WorkflowAlreadyStartedError, WorkflowUpdateNotFoundError,
 /// WorkflowNotFoundError (NOT_FOUND with a workflow id), or RpcError with the cause in words.
 [[noreturn]] void throw_status(const Status& status, const ErrorContext& ctx);
 

@@ -22,13 +22,15 @@
 #include <variant>
 #include <vector>
 
+#include "temporal/common/errors.h"
+
 namespace temporal {
 
 /// Raised when a blocking call (Task::get) is made on a thread that must never block:
 /// a gRPC callback thread or workflow code.
-class BlockingCallError : public std::logic_error {
+class BlockingCallError : public TemporalError {
  public:
-  using std::logic_error::logic_error;
+  using TemporalError::TemporalError;
 };
 
 namespace async_detail {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "temporal/async/cancellation.h"
 #include "temporal/async/task.h"
 
 namespace temporal::rpc {
@@ -60,9 +61,12 @@ struct HttpConnectProxyOptions {
   std::string basic_auth_password;
 };
 
-/// Everything needed to reach a Temporal server. Fill with designated initializers.
+/// Everything needed to reach a Temporal server. Fill with designated initializers. Everything is
+/// checked when the Connection is made (InvalidArgumentError naming the field): see the README's
+/// "Reliability" section.
 struct ConnectionOptions {
-  /// host:port of the frontend.
+  /// host:port of the frontend (port 1-65535; without a port, 7233), [ipv6]:port, or a gRPC target
+  /// such as unix:///path. No URL scheme: TLS is turned on by `tls` or an API key.
   std::string address = "localhost:7233";
   /// Namespace sent in the temporal-namespace header by default; Client may override it.
   std::string namespace_name = "default";
@@ -77,13 +81,13 @@ struct ConnectionOptions {
   std::optional<HttpConnectProxyOptions> http_connect_proxy;
   /// Headers added to every call.
   std::map<std::string, std::string> metadata;
-  /// Deadline of each RPC attempt when the call itself sets none.
+  /// Deadline of each RPC attempt when the call itself sets none. Positive.
   std::chrono::milliseconds rpc_timeout{10000};
   RetryOptions retry;
   KeepAliveOptions keepalive;
   /// Max gRPC message size, both directions.
   int max_message_bytes = 128 * 1024 * 1024;
-  /// How long connect() keeps trying to reach the server.
+  /// How long connect() keeps trying to reach the server. Positive.
   std::chrono::milliseconds connect_timeout{10000};
   /// Worker/client identity reported to the server; default `pid@hostname`.
   std::string identity;
@@ -103,10 +107,19 @@ struct SystemInfo {
   bool nexus = false;
 };
 
-/// Per-call settings layered over the connection's: extra headers and a deadline.
+/// Per-call settings layered over the connection's: extra headers, a deadline and a cancellation
+/// token. Give them to a client with Client::with_call_options() (or WorkflowHandle's).
 struct CallOptions {
+  /// gRPC headers added to each call. Names are lower-cased; names must be letters, digits, '-',
+  /// '_' or '.', values printable ASCII unless the name ends in "-bin" (binary values).
   std::map<std::string, std::string> metadata;
+  /// The deadline of each whole call, retries and long polls included: every call made through the
+  /// client ends within it (result() and update results too), with DeadlineExceededError. Unset:
+  /// each RPC attempt gets ConnectionOptions::rpc_timeout, and waits (result(), update results)
+  /// last until what they wait for happens. Must be positive; milliseconds::max() means no deadline.
   std::optional<std::chrono::milliseconds> timeout;
+  /// Cancels every call made through the client, in flight or later, with CallCancelledError.
+  std::optional<CancellationToken> cancellation;
 };
 
 class Connection {
@@ -124,9 +137,11 @@ class Connection {
   Task<SystemInfo> system_info() const;
   /// grpc.health.v1 check of the WorkflowService; true when SERVING.
   Task<bool> check_health() const;
-  /// Replaces the static API key used by later calls.
+  /// Replaces the static API key used by later calls. Throws InvalidArgumentError if the key holds
+  /// anything but printable ASCII (a trailing newline, say).
   void set_api_key(std::string api_key) const;
-  /// Closes the channel; later calls fail with RpcError(UNAVAILABLE). Idempotent.
+  /// Closes the channel: calls in flight (long polls and waits included) and every later call fail
+  /// promptly with ConnectionClosedError (an RpcError, code UNAVAILABLE). Idempotent.
   void close() const;
 
   /// The transport, for the SDK's own layers.

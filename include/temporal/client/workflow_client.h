@@ -138,7 +138,10 @@ enum class QueryRejectCondition { kUnspecified = 0, kNone = 1, kNotOpen = 2, kNo
 struct ResultOptions {
   /// Follow continue-as-new, retry and cron runs to the final result (default), or stop at this run.
   bool follow_runs = true;
-  /// Give up waiting after this long with DeadlineExceededError; the workflow keeps running.
+  /// Give up waiting after this long with DeadlineExceededError; the workflow keeps running. The
+  /// client's CallOptions::timeout also bounds the wait; the earlier of the two wins. Without
+  /// either, result() waits until the workflow closes, across server restarts and outages (end it
+  /// with a CancellationToken or Connection::close()).
   std::optional<std::chrono::milliseconds> timeout;
 };
 
@@ -164,8 +167,10 @@ class WorkflowUpdateHandle {
   const std::string& workflow_id() const { return workflow_id_; }
   const std::string& run_id() const { return run_id_; }
 
-  /// The update's result payload (long-polls until the update completes). Throws
-  /// WorkflowUpdateFailedError if the validator rejected it or the handler failed.
+  /// The update's result payload (long-polls until the update completes, within the client's
+  /// CallOptions::timeout if set). Throws WorkflowUpdateFailedError if the validator rejected it or
+  /// the handler failed, WorkflowUpdateNotFoundError for an unknown update id, DeadlineExceededError
+  /// (saying whether a worker had accepted it) at the deadline.
   Task<converter::Payload> result_payload() const;
   template <class R = nlohmann::json>
   Task<R> result() const {
@@ -197,6 +202,12 @@ class WorkflowHandle {
                  std::string result_run_id = {});
 
   const Client& client() const { return client_; }
+  /// This handle with the client's call options layered with `options`: a deadline and a
+  /// cancellation token for its calls, result() and update results included.
+  WorkflowHandle with_call_options(CallOptions options) const {
+    return WorkflowHandle(client_.with_call_options(std::move(options)), workflow_id_, run_id_, first_execution_run_id_,
+                          result_run_id_);
+  }
   const std::string& workflow_id() const { return workflow_id_; }
   /// The run this handle was created for, or the run start() started ("" for a handle by workflow
   /// id only). A handle from start() still signals, queries and describes the latest run.
@@ -245,7 +256,9 @@ class WorkflowHandle {
   Task<WorkflowUpdateHandle> start_update(std::string update_name, UpdateOptions options, const Args&... args) const {
     return start_update_payloads(std::move(update_name), converter::to_payloads(args...), std::move(options));
   }
-  /// Sends an update and waits for its result.
+  /// Sends an update and waits for its result. With no worker, this waits until the client's
+  /// CallOptions::timeout (DeadlineExceededError) or its cancellation; without either, until a worker
+  /// handles the update.
   template <class R = nlohmann::json, class... Args>
   Task<R> execute_update(std::string update_name, const Args&... args) const {
     UpdateOptions options;

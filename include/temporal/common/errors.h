@@ -340,11 +340,41 @@ class NondeterminismError : public TemporalError {
   using TemporalError::TemporalError;
 };
 
-/// A wait ran past the deadline the caller gave (for example result() with a timeout).
-/// The operation itself may still complete on the server.
-class DeadlineExceededError : public TemporalError {
+/// A call ran past the deadline the caller gave (CallOptions::timeout, ResultOptions::timeout) or
+/// its RPC's own deadline (gRPC DEADLINE_EXCEEDED, code 4). The message says whether the server
+/// could be reached at all. The operation itself may still complete on the server.
+class DeadlineExceededError : public RpcError {
  public:
-  using TemporalError::TemporalError;
+  explicit DeadlineExceededError(const std::string& what, std::string server_message = {}, std::string details = {})
+      : RpcError(4, what, std::move(server_message), std::move(details)) {}
+};
+
+/// The caller cancelled the call through its CancellationToken (gRPC CANCELLED, code 1). What
+/// was already sent may still take effect on the server.
+class CallCancelledError : public RpcError {
+ public:
+  explicit CallCancelledError(const std::string& what) : RpcError(1, what) {}
+};
+
+/// The call was made on, or was in flight when, Connection::close() was called (code 14,
+/// UNAVAILABLE). Make a new Connection to talk to the server again.
+class ConnectionClosedError : public RpcError {
+ public:
+  explicit ConnectionClosedError(const std::string& what) : RpcError(14, what) {}
+};
+
+/// No update with that id exists on the workflow execution (it is running, or was found): the
+/// update id is wrong, or the update belonged to another run (gRPC NOT_FOUND).
+class WorkflowUpdateNotFoundError : public WorkflowExecutionError {
+ public:
+  WorkflowUpdateNotFoundError(const std::string& what, std::string workflow_id, std::string run_id,
+                              std::string update_id, int grpc_code = 5, std::string server_details = {})
+      : WorkflowExecutionError(what, std::move(workflow_id), std::move(run_id), grpc_code, std::move(server_details)),
+        update_id_(std::move(update_id)) {}
+  const std::string& update_id() const { return update_id_; }
+
+ private:
+  std::string update_id_;
 };
 
 }  // namespace temporal

@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "temporal/common/errors.h"
+
 namespace temporal {
 
 /// The index type of a search attribute (wire enum IndexedValueType).
@@ -29,13 +31,21 @@ struct SearchAttributeValue {
     return {SearchAttributeType::kKeywordList, std::move(v)};
   }
 
-  const std::string& as_string() const { return std::get<std::string>(value); }
-  int64_t as_int() const { return std::get<int64_t>(value); }
-  double as_double() const { return std::get<double>(value); }
-  bool as_bool() const { return std::get<bool>(value); }
-  Time as_time() const { return std::get<Time>(value); }
-  const std::vector<std::string>& as_keyword_list() const { return std::get<std::vector<std::string>>(value); }
+  /// The value as the type asked for; DataConverterError if it holds another.
+  const std::string& as_string() const { return get<std::string>("a string (Text or Keyword)"); }
+  int64_t as_int() const { return get<int64_t>("an Int"); }
+  double as_double() const { return get<double>("a Double"); }
+  bool as_bool() const { return get<bool>("a Bool"); }
+  Time as_time() const { return get<Time>("a Datetime"); }
+  const std::vector<std::string>& as_keyword_list() const { return get<std::vector<std::string>>("a KeywordList"); }
   friend bool operator==(const SearchAttributeValue&, const SearchAttributeValue&) = default;
+
+ private:
+  template <class T>
+  const T& get(const char* wanted) const {
+    if (const T* v = std::get_if<T>(&value)) return *v;
+    throw DataConverterError(std::string("search attribute value holds no ") + wanted);
+  }
 };
 
 /// Search attributes by name.

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <typeinfo>
 #include <variant>
 #include <vector>
 
@@ -27,20 +28,34 @@
 
 namespace temporal::converter {
 
+namespace detail {
+[[noreturn]] void throw_decode_error(const Payload& p, const char* wanted, const std::string& why);
+[[noreturn]] void throw_encode_error(const char* type, const std::string& why);
+nlohmann::json payload_to_json(const Payload& p);  // json/plain, json/protobuf; binary/null -> null
+/// j.dump(), except that what JSON cannot hold raises DataConverterError naming `type` (a
+/// typeid name or a description): NaN and infinities (nlohmann would write null) and strings
+/// that are not valid UTF-8.
+std::string dump_json(const nlohmann::json& j, const char* type);
+/// typeid(T).name() as the C++ spelling ("int", "std::string", "my::Error"); other text as is.
+std::string readable_type(const char* mangled);
+}  // namespace detail
+
 /// Customization point: specialize for types that need their own encoding.
 template <class T, class Enable = void>
 struct PayloadTraits {
   static Payload to_payload(const T& value) {
-    nlohmann::json j = value;
-    return Payload{{{"encoding", encodings::kJsonPlain}}, j.dump()};
+    nlohmann::json j;
+    try {
+      j = value;
+    } catch (const nlohmann::json::exception& e) {
+      detail::throw_encode_error(typeid(T).name(), e.what());
+    }
+    return Payload{{{"encoding", encodings::kJsonPlain}}, detail::dump_json(j, typeid(T).name())};
   }
   static T from_payload(const Payload& p);
 };
 
 namespace detail {
-[[noreturn]] void throw_decode_error(const Payload& p, const char* wanted, const std::string& why);
-nlohmann::json payload_to_json(const Payload& p);  // json/plain, json/protobuf; binary/null -> null
-
 /// Whether the JSON number `j` converts to the arithmetic type T without overflow: nlohmann's get<T>()
 /// casts unchecked, and a float outside T's range is undefined behaviour. Not a number: true.
 template <class T>
@@ -110,7 +125,7 @@ template <>
 struct PayloadTraits<nlohmann::json> {
   static Payload to_payload(const nlohmann::json& j) {
     if (j.is_null()) return Payload{{{"encoding", encodings::kNull}}, {}};
-    return Payload{{{"encoding", encodings::kJsonPlain}}, j.dump()};
+    return Payload{{{"encoding", encodings::kJsonPlain}}, detail::dump_json(j, "nlohmann::json")};
   }
   static nlohmann::json from_payload(const Payload& p) { return detail::payload_to_json(p); }
 };
@@ -141,12 +156,26 @@ T from_payload(const Payload& p) {
   return PayloadTraits<std::decay_t<T>>::from_payload(p);
 }
 
+namespace detail {
+template <class T>
+Payload argument_to_payload(const T& value, size_t index) {
+  try {
+    return to_payload(value);
+  } catch (const DataConverterError& e) {
+    throw DataConverterError("argument " + std::to_string(index + 1) + ": " + e.what());
+  }
+}
+}  // namespace detail
+
 /// Encodes each argument into its own payload, as every SDK does for workflow/signal/query args.
+/// A value that cannot be encoded raises DataConverterError naming the argument ("argument 2: ...").
 template <class... Args>
 Payloads to_payloads(const Args&... args) {
   Payloads out;
   out.reserve(sizeof...(Args));
-  (out.push_back(to_payload(args)), ...);
+  size_t index = 0;
+  (out.push_back(detail::argument_to_payload(args, index++)), ...);
+  (void)index;
   return out;
 }
 
@@ -173,13 +202,34 @@ struct DataConverter {
   std::vector<std::shared_ptr<const PayloadCodec>> codecs;
   FailureConverterOptions failure;
 
-  /// Runs the codec chain over a list (no-op without codecs).
+  /// Runs the codec chain over a list (no-op without codecs). A codec's TemporalError passes
+  /// through; any other exception becomes a DataConverterError naming the codec.
   Payloads encode(Payloads payloads) const {
-    for (const auto& c : codecs) payloads = c->encode(std::move(payloads));
+    for (const auto& c : codecs) {
+      try {
+        payloads = c->encode(std::move(payloads));
+      } catch (const TemporalError&) {
+        throw;
+      } catch (const std::exception& e) {
+        const PayloadCodec& codec = *c;
+        throw DataConverterError("payload codec " + detail::readable_type(typeid(codec).name()) +
+                                 " failed to encode: " + e.what());
+      }
+    }
     return payloads;
   }
   Payloads decode(Payloads payloads) const {
-    for (auto it = codecs.rbegin(); it != codecs.rend(); ++it) payloads = (*it)->decode(std::move(payloads));
+    for (auto it = codecs.rbegin(); it != codecs.rend(); ++it) {
+      try {
+        payloads = (*it)->decode(std::move(payloads));
+      } catch (const TemporalError&) {
+        throw;
+      } catch (const std::exception& e) {
+        const PayloadCodec& codec = **it;
+        throw DataConverterError("payload codec " + detail::readable_type(typeid(codec).name()) +
+                                 " failed to decode: " + e.what());
+      }
+    }
     return payloads;
   }
 };

@@ -1,0 +1,373 @@
+#include "rpc/validate.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include "common/uuid.h"
+#include "temporal/common/errors.h"
+
+namespace temporal::rpc {
+
+namespace {
+
+constexpr const char* kDefaultPort = "7233";
+
+bool is_key_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+}
+
+bool is_printable_ascii(unsigned char c) { return c >= 0x20 && c <= 0x7E; }
+
+[[noreturn]] void bad_byte(const std::string& field, const std::string& what, const std::string& value, size_t at,
+                           const std::string& rule) {
+  throw InvalidArgumentError(field, what + " contains " + describe_byte(static_cast<unsigned char>(value[at])) +
+                                        " at byte " + std::to_string(at) + "; " + rule);
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// ---- TLS material: parsed here so that a bad certificate is named at once, not reported by gRPC
+// seconds later as an "empty address list".
+
+std::string openssl_reason() {
+  const unsigned long e = ERR_peek_last_error();
+  const char* r = e ? ERR_reason_error_string(e) : nullptr;
+  ERR_clear_error();
+  return r ? r : "unknown OpenSSL error";
+}
+
+struct BioDeleter {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct X509Deleter {
+  void operator()(X509* x) const { X509_free(x); }
+};
+struct KeyDeleter {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+using X509Ptr = std::unique_ptr<X509, X509Deleter>;
+using KeyPtr = std::unique_ptr<EVP_PKEY, KeyDeleter>;
+
+BioPtr bio_of(const std::string& pem) { return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()))); }
+
+// Never prompt on the terminal for a passphrase: gRPC cannot use an encrypted key anyway.
+int no_passphrase(char*, int, int, void*) { return -1; }
+
+std::string not_pem_hint(const std::string& pem, const char* begin_line) {
+  if (pem.find("-----BEGIN") != std::string::npos) return {};
+  std::string hint = "; it holds no PEM block (" + std::string(begin_line) + ")";
+  if (pem.size() < 4096 && pem.find('\n') == std::string::npos) {
+    hint += ": pass the PEM text itself, not a file name";
+  }
+  return hint;
+}
+
+// The first certificate of a PEM bundle; throws unless every block parses and there is at least one.
+X509Ptr check_certificates(const std::string& pem, const std::string& field, const char* what) {
+  ERR_clear_error();
+  if (pem.size() > static_cast<size_t>(INT32_MAX)) throw InvalidArgumentError(field, field + " is too large");
+  BioPtr bio = bio_of(pem);
+  X509Ptr first;
+  int count = 0;
+  for (;;) {
+    X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, no_passphrase, nullptr));
+    if (!cert) {
+      const unsigned long e = ERR_peek_last_error();
+      if (count > 0 && ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE) {
+        ERR_clear_error();
+        break;
+      }
+      const std::string reason = openssl_reason();
+      throw InvalidArgumentError(
+          field, field + " is not a valid PEM " + what + (count > 0 ? " bundle (certificate " +
+                                                                          std::to_string(count + 1) + " is broken)"
+                                                                    : std::string()) +
+                     ": " + reason + not_pem_hint(pem, "-----BEGIN CERTIFICATE-----"));
+    }
+    if (!first) first = std::move(cert);
+    ++count;
+  }
+  return first;
+}
+
+void check_tls(const client::TlsOptions& t) {
+  if (t.client_cert.empty() != t.client_private_key.empty()) {
+    throw InvalidArgumentError("tls.client_cert",
+                               "mTLS needs both tls.client_cert and tls.client_private_key (PEM); one is empty");
+  }
+  if (!t.server_root_ca_cert.empty()) check_certificates(t.server_root_ca_cert, "tls.server_root_ca_cert", "CA certificate");
+  if (!t.server_name_override.empty()) {
+    check_printable_ascii(t.server_name_override, "tls.server_name_override", "tls.server_name_override");
+    for (size_t i = 0; i < t.server_name_override.size(); ++i) {
+      const char c = t.server_name_override[i];
+      if (c == ' ' || c == '/' || c == '@') {
+        bad_byte("tls.server_name_override", "tls.server_name_override", t.server_name_override, i,
+                 "give the host name the server's certificate names");
+      }
+    }
+  }
+  if (t.client_cert.empty()) return;
+  X509Ptr cert = check_certificates(t.client_cert, "tls.client_cert", "client certificate");
+  ERR_clear_error();
+  BioPtr bio = bio_of(t.client_private_key);
+  KeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
+  if (!key) {
+    const std::string reason = openssl_reason();
+    throw InvalidArgumentError("tls.client_private_key",
+                               "tls.client_private_key is not a valid unencrypted PEM private key: " + reason +
+                                   not_pem_hint(t.client_private_key, "-----BEGIN PRIVATE KEY-----"));
+  }
+  if (X509_check_private_key(cert.get(), key.get()) != 1) {
+    ERR_clear_error();
+    throw InvalidArgumentError("tls.client_private_key",
+                               "tls.client_private_key does not belong to tls.client_cert (the key does not match the "
+                               "certificate's public key); pass the key the certificate was issued for");
+  }
+}
+
+bool all_digits(const std::string& s) {
+  if (s.empty()) return false;
+  for (unsigned char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+void check_port(const std::string& port, const std::string& address) {
+  if (!all_digits(port)) {
+    throw InvalidArgumentError("address", "ConnectionOptions.address '" + address + "' has port '" + port +
+                                              "', which is not a number; give host:port, e.g. localhost:7233");
+  }
+  // At most 5 significant digits are read, so the number cannot overflow.
+  size_t first = port.find_first_not_of('0');
+  const std::string digits = first == std::string::npos ? "0" : port.substr(first);
+  const long value = digits.size() > 5 ? 100000 : std::stol(digits);
+  if (value < 1 || value > 65535) {
+    throw InvalidArgumentError("address", "ConnectionOptions.address '" + address + "' has port " + digits +
+                                              ", outside 1-65535 (gRPC would silently use port " +
+                                              std::to_string(value % 65536) + " instead)");
+  }
+}
+
+void check_host(const std::string& host, const std::string& address) {
+  if (host.empty()) {
+    throw InvalidArgumentError("address", "ConnectionOptions.address '" + address + "' has no host; give host:port");
+  }
+  for (size_t i = 0; i < host.size(); ++i) {
+    const auto c = static_cast<unsigned char>(host[i]);
+    if (c >= 0x80) {
+      bad_byte("address", "ConnectionOptions.address", address, i,
+               "host names are ASCII: write an international domain name in its xn-- (punycode) form");
+    }
+    if (!is_printable_ascii(c) || c == ' ' || c == '/' || c == '@' || c == '?' || c == '#' || c == '\\') {
+      bad_byte("address", "ConnectionOptions.address", address, i, "give host:port, e.g. localhost:7233");
+    }
+  }
+}
+
+}  // namespace
+
+std::string describe_byte(unsigned char c) {
+  char hex[8];
+  std::snprintf(hex, sizeof(hex), "0x%02X", c);
+  const char* name = nullptr;
+  switch (c) {
+    case '\0': name = "NUL"; break;
+    case '\t': name = "tab"; break;
+    case '\n': name = "line feed"; break;
+    case '\r': name = "carriage return"; break;
+    case 0x7F: name = "DEL"; break;
+    default: break;
+  }
+  if (name) return std::string("the control character ") + hex + " (" + name + ")";
+  if (c < 0x20) return std::string("the control character ") + hex;
+  if (c >= 0x80) return std::string("the byte ") + hex + " (not ASCII)";
+  if (c == ' ') return "a space";
+  if (c >= 'A' && c <= 'Z') return std::string("the upper-case letter '") + static_cast<char>(c) + "'";
+  return std::string("the character '") + static_cast<char>(c) + "'";
+}
+
+std::string checked_header_key(const std::string& key, const std::string& field) {
+  if (key.empty()) throw InvalidArgumentError(field, field + " has an empty header name");
+  std::string out = key;
+  for (size_t i = 0; i < out.size(); ++i) {
+    auto c = static_cast<unsigned char>(out[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out[i] = static_cast<char>(c - 'A' + 'a');
+      continue;
+    }
+    if (!is_key_char(c)) {
+      bad_byte(field, field + " header name '" + key + "'", key, i,
+               "gRPC header names may hold only letters, digits, '-', '_' and '.'");
+    }
+  }
+  if (out.rfind("grpc-", 0) == 0) {
+    throw InvalidArgumentError(field, field + " header name '" + key + "' starts with 'grpc-', which gRPC reserves");
+  }
+  if (out == "-bin" || out == "te" || out == "content-type" || out == "user-agent" || out == "host") {
+    throw InvalidArgumentError(field, field + " header name '" + key + "' is reserved for the transport; use another name");
+  }
+  return out;
+}
+
+void check_header_value(const std::string& key, const std::string& value, const std::string& field) {
+  if (ends_with(key, "-bin")) return;  // binary: any bytes
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (!is_printable_ascii(static_cast<unsigned char>(value[i]))) {
+      bad_byte(field, field + " value of header '" + key + "'", value, i,
+               "header values must be printable ASCII (0x20-0x7E), e.g. no trailing newline; send binary "
+               "values under a name ending in -bin");
+    }
+  }
+}
+
+std::map<std::string, std::string> checked_metadata(const std::map<std::string, std::string>& metadata,
+                                                    const std::string& field) {
+  std::map<std::string, std::string> out;
+  for (const auto& [k, v] : metadata) {
+    std::string key = checked_header_key(k, field);
+    check_header_value(key, v, field);
+    out[std::move(key)] = v;
+  }
+  return out;
+}
+
+void check_printable_ascii(const std::string& value, const std::string& field, const std::string& what) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (!is_printable_ascii(static_cast<unsigned char>(value[i]))) {
+      bad_byte(field, what, value, i,
+               "it is sent as a gRPC header, which holds only printable ASCII (0x20-0x7E)" +
+                   std::string(i + 1 == value.size() && (value[i] == '\n' || value[i] == '\r')
+                                   ? " (strip the newline a file read leaves)"
+                                   : ""));
+    }
+  }
+}
+
+std::string checked_address(const std::string& address) {
+  if (address.empty()) {
+    throw InvalidArgumentError("address", "ConnectionOptions.address is empty; give host:port, e.g. localhost:7233");
+  }
+  if (const size_t scheme_end = address.find("://"); scheme_end != std::string::npos) {
+    const std::string scheme = address.substr(0, scheme_end);
+    if (scheme == "dns" || scheme == "unix" || scheme == "ipv4" || scheme == "ipv6") {
+      check_printable_ascii(address, "address", "ConnectionOptions.address");
+      return address;
+    }
+    throw InvalidArgumentError(
+        "address", "ConnectionOptions.address '" + address + "' is a URL with the scheme '" + scheme +
+                       "://'; give host:port (e.g. localhost:7233) and turn TLS on with ConnectionOptions.tls, not a "
+                       "scheme");
+  }
+  for (const char* scheme : {"dns:", "unix:", "unix-abstract:", "ipv4:", "ipv6:", "vsock:"}) {
+    if (address.rfind(scheme, 0) == 0) {
+      check_printable_ascii(address, "address", "ConnectionOptions.address");
+      return address;
+    }
+  }
+  std::string host, port;
+  bool has_port = false;
+  if (address.front() == '[') {
+    const size_t close = address.find(']');
+    if (close == std::string::npos) {
+      throw InvalidArgumentError("address", "ConnectionOptions.address '" + address +
+                                                "' opens an IPv6 '[' without closing it; give [ipv6]:port");
+    }
+    host = address.substr(1, close - 1);
+    const std::string rest = address.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') {
+        throw InvalidArgumentError("address", "ConnectionOptions.address '" + address + "' has '" + rest +
+                                                  "' after the IPv6 address; give [ipv6]:port");
+      }
+      port = rest.substr(1);
+      has_port = true;
+    }
+    for (size_t i = 0; i < host.size(); ++i) {
+      const auto c = static_cast<unsigned char>(host[i]);
+      if (!(std::isxdigit(c) || c == ':' || c == '.' || c == '%')) {
+        bad_byte("address", "ConnectionOptions.address", address, i + 1, "an IPv6 address holds hex digits and ':'");
+      }
+    }
+    if (host.empty()) throw InvalidArgumentError("address", "ConnectionOptions.address '" + address + "' has no host");
+  } else {
+    const size_t colon = address.rfind(':');
+    if (colon != std::string::npos && address.find(':') != colon) {
+      throw InvalidArgumentError("address", "ConnectionOptions.address '" + address +
+                                                "' looks like a bare IPv6 address; write it in brackets with a port, "
+                                                "e.g. [::1]:7233");
+    }
+    if (colon == std::string::npos) {
+      host = address;
+    } else {
+      host = address.substr(0, colon);
+      port = address.substr(colon + 1);
+      has_port = true;
+    }
+    check_host(host, address);
+  }
+  if (!has_port) {
+    return address + ":" + kDefaultPort;
+  }
+  check_port(port, address);
+  return address;
+}
+
+void check_positive(std::chrono::milliseconds d, const std::string& field, const std::string& what) {
+  if (d.count() <= 0) {
+    throw InvalidArgumentError(field, what + " must be positive (got " + std::to_string(d.count()) + " ms)");
+  }
+}
+
+void validate_connection_options(client::ConnectionOptions& o) {
+  o.address = checked_address(o.address);
+  if (o.namespace_name.empty()) {
+    throw InvalidArgumentError("namespace_name", "ConnectionOptions.namespace_name is empty; the default is \"default\"");
+  }
+  check_printable_ascii(o.namespace_name, "namespace_name", "ConnectionOptions.namespace_name");
+  check_printable_ascii(o.api_key, "api_key", "ConnectionOptions.api_key");
+  o.metadata = checked_metadata(o.metadata, "ConnectionOptions.metadata");
+  if (!temporal::detail::is_valid_utf8(o.identity)) {
+    throw InvalidArgumentError("identity", "ConnectionOptions.identity is not valid UTF-8");
+  }
+  if (o.identity.size() > 1000) {
+    throw InvalidArgumentError("identity", "ConnectionOptions.identity is " + std::to_string(o.identity.size()) +
+                                               " bytes; the limit is 1000");
+  }
+  check_positive(o.rpc_timeout, "rpc_timeout", "ConnectionOptions.rpc_timeout");
+  check_positive(o.connect_timeout, "connect_timeout", "ConnectionOptions.connect_timeout");
+  check_positive(o.keepalive.interval, "keepalive.interval", "ConnectionOptions.keepalive.interval");
+  check_positive(o.keepalive.timeout, "keepalive.timeout", "ConnectionOptions.keepalive.timeout");
+  if (o.max_message_bytes <= 0) {
+    throw InvalidArgumentError("max_message_bytes", "ConnectionOptions.max_message_bytes must be positive (got " +
+                                                        std::to_string(o.max_message_bytes) + ")");
+  }
+  const auto& r = o.retry;
+  const auto retry_error = [](const std::string& field, const std::string& rule) {
+    return InvalidArgumentError("retry." + field, "ConnectionOptions.retry." + field + " " + rule);
+  };
+  if (r.max_attempts < 1) throw retry_error("max_attempts", "must be >= 1 (1 means no retries)");
+  if (!std::isfinite(r.backoff_coefficient) || r.backoff_coefficient < 1.0) {
+    throw retry_error("backoff_coefficient", "must be a finite number >= 1");
+  }
+  if (!std::isfinite(r.jitter) || r.jitter < 0.0 || r.jitter >= 1.0) {
+    throw retry_error("jitter", "must be in [0, 1) (a fraction of each interval)");
+  }
+  if (r.initial_interval.count() <= 0) throw retry_error("initial_interval", "must be positive");
+  if (r.initial_interval_resource_exhausted.count() <= 0) {
+    throw retry_error("initial_interval_resource_exhausted", "must be positive");
+  }
+  if (r.max_interval < r.initial_interval) throw retry_error("max_interval", "must be >= initial_interval");
+  if (o.tls && !o.tls_disabled) check_tls(*o.tls);
+}
+
+}  // namespace temporal::rpc
