@@ -38,7 +38,7 @@ namespace {
 worker::detail::ActivityContext& require(const char* function) {
   auto* ctx = worker::detail::ActivityContext::current();
   if (!ctx) {
-    throw std::logic_error(std::string("temporal::activity::") + function +
+    throw UsageError(std::string("temporal::activity::") + function +
                            "() called outside an activity (only the thread running an activity may call it)");
   }
   return *ctx;

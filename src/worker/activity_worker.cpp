@@ -246,8 +246,8 @@ ActivityWorker::~ActivityWorker() {
 
 void ActivityWorker::start() {
   std::lock_guard lock(lifecycle_mu_);
-  if (shut_down_) throw std::logic_error("ActivityWorker::start() called after shutdown()");
-  if (started_) throw std::logic_error("ActivityWorker::start() called twice");
+  if (shut_down_) throw UsageError("ActivityWorker::start() called after shutdown()");
+  if (started_) throw UsageError("ActivityWorker::start() called twice");
   started_ = true;
   auto poll = [this](const std::shared_ptr<rpc::CallCancellation>& cancel) {
     ws::PollActivityTaskQueueRequest req;
@@ -277,7 +277,7 @@ void ActivityWorker::start() {
 
 void ActivityWorker::shutdown() {
   if (tl_pool_owner == this) {
-    throw std::logic_error("ActivityWorker::shutdown() called from one of its own activities: it would wait for itself");
+    throw UsageError("ActivityWorker::shutdown() called from one of its own activities: it would wait for itself");
   }
   // Held throughout, so that a concurrent second call returns only once shutdown is complete.
   std::lock_guard lifecycle(lifecycle_mu_);

@@ -122,7 +122,7 @@ class ActivityWorker {
   ActivityWorker(const ActivityWorker&) = delete;
   ActivityWorker& operator=(const ActivityWorker&) = delete;
 
-  /// Starts the poller threads. Throws std::logic_error if called twice or after shutdown().
+  /// Starts the poller threads. Throws temporal::UsageError if called twice or after shutdown().
   void start();
   /// Stops polling (cancelling polls in flight), waits up to options.graceful_shutdown_timeout for
   /// running activities, then requests their cancellation (activity::cancellation_requested()) and

@@ -41,7 +41,7 @@ Worker::Worker(client::Client client, WorkerOptions options) {
 Worker::~Worker() { shutdown(); }
 
 Worker& Worker::register_workflow(workflow::WorkflowDefinition definition) {
-  if (impl_->started) throw std::logic_error("register workflows before Worker::start");
+  if (impl_->started) throw UsageError("register workflows before Worker::start");
   if (definition.name.empty()) throw InvalidArgumentError("workflow_type", "a workflow type needs a name");
   if (impl_->workflows.count(definition.name)) {
     throw InvalidArgumentError("workflow_type", "workflow type '" + definition.name +
@@ -53,7 +53,7 @@ Worker& Worker::register_workflow(workflow::WorkflowDefinition definition) {
 }
 
 Worker& Worker::register_activity_function(std::string name, ActivityFunction fn) {
-  if (impl_->started) throw std::logic_error("register activities before Worker::start");
+  if (impl_->started) throw UsageError("register activities before Worker::start");
   if (name.empty()) throw InvalidArgumentError("activity_type", "an activity type needs a name");
   if (impl_->activities.count(name)) {
     throw InvalidArgumentError("activity_type", "activity type '" + name +
@@ -65,7 +65,7 @@ Worker& Worker::register_activity_function(std::string name, ActivityFunction fn
 
 void Worker::start() {
   std::lock_guard lock(impl_->mu);
-  if (impl_->started) throw std::logic_error("Worker::start called twice");
+  if (impl_->started) throw UsageError("Worker::start called twice");
   impl_->started = true;
   auto* impl = impl_.get();
   auto on_fatal = [impl](std::exception_ptr e) { impl->on_fatal(e); };

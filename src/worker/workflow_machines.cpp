@@ -22,7 +22,7 @@ void Machine::on_event(const HistoryEvent& e, Jobs&) {
                             ", which cannot happen to it; the history does not belong to this code");
 }
 
-void Machine::cancel() { throw std::logic_error(describe() + " cannot be cancelled"); }
+void Machine::cancel() { throw TemporalError("internal error: " + describe() + " cannot be cancelled"); }
 
 std::string describe_event(const HistoryEvent& e) {
   std::string s = apienums::EventType_Name(e.event_type()) + " (event " + std::to_string(e.event_id());
@@ -299,7 +299,7 @@ Machine* WorkflowMachines::by_seq(Seq seq) const {
 void WorkflowMachines::apply_command(wfd::Command& command) {
   auto update = [&](const std::string& id) -> UpdateMachine& {
     auto it = updates_.find(id);
-    if (it == updates_.end()) throw std::logic_error("no update '" + id + "' in progress");
+    if (it == updates_.end()) throw TemporalError("internal error: no update '" + id + "' in progress");
     return *it->second;
   };
   std::visit(

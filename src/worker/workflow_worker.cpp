@@ -535,7 +535,7 @@ WorkflowWorker::~WorkflowWorker() {
 void WorkflowWorker::start() {
   auto& s = *state_;
   std::lock_guard lock(s.mu);
-  if (!s.pool.empty()) throw std::logic_error("WorkflowWorker::start called twice");
+  if (!s.pool.empty()) throw UsageError("WorkflowWorker::start called twice");
   const auto& o = s.config.options;
   for (int i = 0; i < o.max_concurrent_workflow_tasks; ++i) s.start_pool_thread();
   s.watchdog = std::thread([st = state_] { st->watchdog_main(); });

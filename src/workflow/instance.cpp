@@ -38,7 +38,7 @@ Workflow<void> drive_update(Workflow<Payload> body, std::function<void(std::opti
 Instance* current() { return g_current; }
 
 Instance& require_current(const char* what) {
-  if (!g_current) throw std::logic_error(std::string("temporal::workflow::") + what + " called outside workflow code");
+  if (!g_current) throw UsageError(std::string("temporal::workflow::") + what + " called outside workflow code");
   return *g_current;
 }
 
@@ -252,7 +252,7 @@ void Instance::fail_op(const std::shared_ptr<PendingOp>& op, std::exception_ptr 
 
 void Instance::require_writable(const char* what) const {
   if (read_only_) {
-    throw std::logic_error(std::string("temporal::workflow::") + what +
+    throw UsageError(std::string("temporal::workflow::") + what +
                            " called from a query handler or update validator, which must not change workflow state");
   }
 }
@@ -492,7 +492,7 @@ Payload Instance::query(const std::string& name, const Payloads& args) {
       message += ". The workflow has completed: handlers that its code registered as it ran ended with it; declare "
                  "queries that must be answered after completion on a class workflow (WorkflowClass<T>::query)";
     }
-    throw std::invalid_argument(message);
+    throw InvalidArgumentError("query_type", message);
   }
   // Read-only: no commands, no handler changes, and randomness drawn here is given back, so a
   // query on a cached run cannot make its later values differ from a replay's.

@@ -126,8 +126,8 @@ TEST(ActivityEnvironment, ApplicationFailuresPropagate) {
 TEST(ActivityEnvironment, OutsideRunTheActivityApiStillRefusesToWork) {
   ActivityEnvironment env;
   env.run(count_to, 1);
-  EXPECT_THROW(activity::info(), std::logic_error);
-  EXPECT_THROW(activity::heartbeat(1), std::logic_error);
+  EXPECT_THROW(activity::info(), UsageError);
+  EXPECT_THROW(activity::heartbeat(1), UsageError);
 }
 
 }  // namespace

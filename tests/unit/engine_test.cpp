@@ -515,7 +515,7 @@ TEST(Handlers, AFunctionWorkflowsQueryEndsWithItAndTheErrorSaysWhatToDo) {
   try {
     (void)finished->query("local", {});
     ADD_FAILURE() << "a function workflow's query ran after the function returned";
-  } catch (const std::invalid_argument& e) {
+  } catch (const InvalidArgumentError& e) {
     EXPECT_NE(std::string(e.what()).find("class workflow"), std::string::npos) << e.what();
   }
 }

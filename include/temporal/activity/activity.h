@@ -10,7 +10,7 @@
 //     return "done";
 //   }
 //
-// These functions work only on the thread running an activity (they throw std::logic_error
+// These functions work only on the thread running an activity (they throw temporal::UsageError
 // elsewhere).
 #pragma once
 

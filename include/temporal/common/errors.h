@@ -33,6 +33,13 @@ class InvalidArgumentError : public TemporalError {
   std::string field_;
 };
 
+/// An SDK function was called where or when it cannot work: a workflow function outside workflow
+/// code, a handler registered from a query, a worker started twice. A bug in the calling code.
+class UsageError : public TemporalError {
+ public:
+  using TemporalError::TemporalError;
+};
+
 /// A value could not be encoded to or decoded from a Payload.
 class DataConverterError : public TemporalError {
  public:

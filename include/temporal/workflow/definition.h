@@ -165,7 +165,7 @@ class WorkflowClass {
   }
 
   operator WorkflowDefinition() const {  // NOLINT: a WorkflowClass is used where a definition is expected
-    if (!run_) throw std::logic_error("WorkflowClass '" + name_ + "' has no run method: call .run(&T::run)");
+    if (!run_) throw UsageError("WorkflowClass '" + name_ + "' has no run method: call .run(&T::run)");
     WorkflowDefinition d;
     d.name = name_;
     d.start = [run = run_, handlers = handlers_](converter::Payloads input) {

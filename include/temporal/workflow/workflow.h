@@ -12,7 +12,7 @@
 // replayed from history: it must only await the awaitables of this header (or other Workflow<T>
 // coroutines), read time and randomness from now()/random()/uuid4(), and never block, sleep on
 // the OS clock or do I/O. Every function here must be called from workflow code; elsewhere it
-// throws std::logic_error.
+// throws temporal::UsageError.
 #pragma once
 
 #include <chrono>
