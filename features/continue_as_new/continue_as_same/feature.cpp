@@ -22,9 +22,6 @@ Scenario continue_as_new_continue_as_same() {
   Scenario s;
   s.dir = "continue_as_new/continue_as_same";
   s.registration = [](Registrar& r) { r.workflow("Workflow", workflow); };
-  s.known_bug =
-      "engine: continue_as_new() without a memo sends ContinueAsNewWorkflowExecution with none, so the new run "
-      "loses the memo (the other SDKs default it to the current run's memo; src/workflow/instance.cpp finish_main)";
   s.run = [](Context& ctx) {
     auto options = ctx.workflow_options();
     options.memo[kMemoKey] = converter::to_payload(kMemoValue);
