@@ -283,8 +283,9 @@ void ActivityWorker::shutdown() {
   std::lock_guard lifecycle(lifecycle_mu_);
   if (shut_down_) return;
   shut_down_ = true;
-  if (poller_) poller_->stop();
+  // Pollers waiting for a free slot give up at once; polls in flight are cancelled.
   slots_->stop();
+  if (poller_) poller_->stop();
 
   std::unique_lock lock(pool_mu_);
   idle_cv_.wait_for(lock, options_.graceful_shutdown_timeout, [&] { return outstanding_ == 0; });

@@ -112,6 +112,10 @@ class Poller {
     int failures = 0;
     while (!stopping_) {
       if (!slots_->acquire()) return;
+      if (stopping_) {
+        slots_->release();
+        return;
+      }
       auto r = poll_(cancel_);
       const auto outcome = rpc::classify_poll(r.status);
       if (outcome == rpc::PollOutcome::kAnswered && r.ok() && has_task_(r.value)) {

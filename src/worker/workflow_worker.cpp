@@ -554,11 +554,13 @@ void WorkflowWorker::shutdown() {
     pollers = std::move(s.pollers);
   }
   const bool started = !pollers.empty();
+  // Pollers waiting for a free slot give up at once; polls in flight are cancelled.
+  for (auto& p : pollers) p->request_stop();
+  s.slots->stop();
   for (auto& p : pollers) p->stop();
   pollers.clear();
   // Tasks already polled are answered, within the bound.
   s.slots->wait_idle(s.config.shutdown_wait);
-  s.slots->stop();
   std::vector<std::shared_ptr<PoolSlot>> pool;
   {
     std::lock_guard lock(s.mu);
