@@ -271,7 +271,8 @@ void ActivityWorker::start() {
       set_fatal(std::current_exception());
     }
   };
-  poller_ = std::make_unique<Poller<PollResponse>>(slots_, poll, has_task, dispatch, on_fatal);
+  poller_ = std::make_unique<Poller<PollResponse>>(slots_, Poller<PollResponse>::SlotTaken::kBeforePoll, poll, has_task,
+                                                    dispatch, on_fatal);
   poller_->start(options_.activity_task_pollers);
 }
 

@@ -1,8 +1,10 @@
 // The one poll loop of the worker: threads that long-poll a task queue and hand each task over,
 // shared by the workflow and the activity halves.
 //
-// Each poll first takes a slot of the worker's concurrency limit (Slots): a task keeps its slot
-// until the worker releases it, an empty answer gives it back at once. Transient failures back off
+// A task holds a slot of the worker's concurrency limit (Slots) until the worker releases it. The
+// slot is taken before the poll (activities: a task is never polled that cannot start at once) or,
+// where several pollers share the slots, after it (workflow tasks: an idle long poll on the sticky
+// queue holding the last slot would starve the normal queue, and the reverse). Transient failures back off
 // (200 ms doubling to 10 s; 1 s first when the server is overloaded); a fatal one stops polling and
 // is reported once.
 #pragma once
@@ -26,11 +28,12 @@ namespace temporal::worker::detail {
 class Slots {
  public:
   explicit Slots(int limit) : free_(limit) {}
-  /// Waits for a free slot; false once stopped.
-  bool acquire() {
+  /// Waits for a free slot; false once stopped, unless `even_if_stopped` (a task already polled
+  /// while stopping, which is still answered).
+  bool acquire(bool even_if_stopped = false) {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return stopped_ || free_ > 0; });
-    if (stopped_) return false;
+    if (stopped_ && !even_if_stopped) return false;
     --free_;
     ++in_use_;
     return true;
@@ -80,8 +83,11 @@ class Poller {
   using HasTask = std::function<bool(const Response&)>;
   using OnFatal = std::function<void(const rpc::Status&)>;
 
-  Poller(std::shared_ptr<Slots> slots, Poll poll, HasTask has_task, Dispatch dispatch, OnFatal on_fatal)
+  enum class SlotTaken { kBeforePoll, kAfterPoll };
+
+  Poller(std::shared_ptr<Slots> slots, SlotTaken when, Poll poll, HasTask has_task, Dispatch dispatch, OnFatal on_fatal)
       : slots_(std::move(slots)),
+        before_poll_(when == SlotTaken::kBeforePoll),
         poll_(std::move(poll)),
         has_task_(std::move(has_task)),
         dispatch_(std::move(dispatch)),
@@ -111,19 +117,23 @@ class Poller {
   void loop() {
     int failures = 0;
     while (!stopping_) {
-      if (!slots_->acquire()) return;
-      if (stopping_) {
-        slots_->release();
-        return;
+      if (before_poll_) {
+        if (!slots_->acquire()) return;
+        if (stopping_) {
+          slots_->release();
+          return;
+        }
       }
       auto r = poll_(cancel_);
       const auto outcome = rpc::classify_poll(r.status);
       if (outcome == rpc::PollOutcome::kAnswered && r.ok() && has_task_(r.value)) {
         failures = 0;
+        // A task that arrives while stopping is still answered.
+        if (!before_poll_) slots_->acquire(/*even_if_stopped=*/true);
         dispatch_(std::move(r.value));
         continue;
       }
-      slots_->release();
+      if (before_poll_) slots_->release();
       if (stopping_ || outcome == rpc::PollOutcome::kStopped) return;
       if (outcome == rpc::PollOutcome::kAnswered) {
         failures = 0;
@@ -141,6 +151,7 @@ class Poller {
   }
 
   std::shared_ptr<Slots> slots_;
+  const bool before_poll_;
   Poll poll_;
   HasTask has_task_;
   Dispatch dispatch_;

@@ -155,7 +155,8 @@ struct WorkflowWorker::State : std::enable_shared_from_this<WorkflowWorker::Stat
     };
     auto has_task = [](const Response& r) { return !r.task_token().empty(); };
     auto fatal_poll = [this](const rpc::Status& status) { report_fatal(status); };
-    pollers.push_back(std::make_unique<Poller<Response>>(slots, poll, has_task, dispatch, fatal_poll));
+    pollers.push_back(std::make_unique<Poller<Response>>(slots, Poller<Response>::SlotTaken::kAfterPoll, poll, has_task,
+                                                          dispatch, fatal_poll));
     pollers.back()->start(threads);
   }
 
