@@ -35,7 +35,7 @@ int64_t now_ns() { return Clock::now().time_since_epoch().count(); }
 /// A cached run and its lock. `stuck` is set when its code overran the deadlock timeout: the thread
 /// in that code keeps the lock, and nobody else may use the run again.
 struct CachedRun {
-  std::timed_mutex mu;
+  std::mutex mu;
   std::unique_ptr<WorkflowRun> run;
   std::atomic<bool> stuck{false};
 };
@@ -320,10 +320,12 @@ struct WorkflowWorker::State : std::enable_shared_from_this<WorkflowWorker::Stat
   }
 
   // Locks `run`, unless its code is stuck (then false: the run may never be used again).
-  static bool lock_run(CachedRun& run, std::unique_lock<std::timed_mutex>& lock) {
-    lock = std::unique_lock<std::timed_mutex>(run.mu, std::defer_lock);
-    while (!lock.try_lock_for(std::chrono::milliseconds(50))) {
+  static bool lock_run(CachedRun& run, std::unique_lock<std::mutex>& lock) {
+    lock = std::unique_lock<std::mutex>(run.mu, std::defer_lock);
+    // try_lock in a loop, not a timed lock: ThreadSanitizer does not see glibc's clocklock.
+    while (!lock.try_lock()) {
       if (run.stuck) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     return !run.stuck;
   }
@@ -360,14 +362,14 @@ struct WorkflowWorker::State : std::enable_shared_from_this<WorkflowWorker::Stat
       const std::string run_id = task.workflow_execution().run_id();
       const bool have_events = task.history().events_size() > 0;
       auto run = cache_get(run_id);
-      std::unique_lock<std::timed_mutex> lock;
+      std::unique_lock<std::mutex> lock;
       if (run && !lock_run(*run, lock)) run.reset();
       if (!run || (have_events && task.history().events(0).event_id() != run->run->last_event_id() + 1)) {
         // Not cached (or behind): replay the history into a run of its own.
         if (lock.owns_lock()) lock.unlock();
         run = std::make_shared<CachedRun>();
         run->run = new_run(task);
-        lock = std::unique_lock<std::timed_mutex>(run->mu);
+        lock = std::unique_lock<std::mutex>(run->mu);
         auto events = fetch_history(task, !have_events || task.history().events(0).event_id() != 1);
         {
           std::lock_guard state_lock(mu);
@@ -425,7 +427,7 @@ struct WorkflowWorker::State : std::enable_shared_from_this<WorkflowWorker::Stat
     }
     std::shared_ptr<CachedRun> run = cache_get(run_id);
     const int64_t first = task.history().events_size() ? task.history().events(0).event_id() : 0;
-    std::unique_lock<std::timed_mutex> lock;
+    std::unique_lock<std::mutex> lock;
     if (run && (!lock_run(*run, lock) || first != run->run->last_event_id() + 1)) {
       // Missed events (or the task came from the normal queue after a restart): replay in full.
       if (lock.owns_lock()) lock.unlock();
@@ -440,7 +442,7 @@ struct WorkflowWorker::State : std::enable_shared_from_this<WorkflowWorker::Stat
       if (!run) {
         run = std::make_shared<CachedRun>();
         run->run = new_run(task);
-        lock = std::unique_lock<std::timed_mutex>(run->mu);
+        lock = std::unique_lock<std::mutex>(run->mu);
         events = fetch_history(task, first != 1);
       } else {
         events = fetch_history(task, false);
