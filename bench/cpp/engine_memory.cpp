@@ -19,7 +19,7 @@
 
 #include "support/history_builder.h"
 #include "temporal/workflow/definition.h"
-#include "worker/engine.h"
+#include "worker/workflow_run.h"
 
 namespace wf = temporal::workflow;
 using temporal::converter::Payload;
@@ -60,6 +60,18 @@ temporal::test::HistoryBuilder history_of(int k) {
 
 size_t heap_in_use() { return mallinfo2().uordblks; }
 
+// Replays `history` into a run that stays alive, as a cached run.
+std::unique_ptr<temporal::worker::detail::WorkflowRun> replay(const wf::WorkflowDefinition& definition,
+                                                              const temporal::api::history::v1::History& history) {
+  static const temporal::converter::DataConverter dc;
+  auto run = std::make_unique<temporal::worker::detail::WorkflowRun>(&definition, &dc, "default", "unit-tests", "wf",
+                                                                     "run", temporal::Logger{});
+  std::vector<const temporal::api::history::v1::HistoryEvent*> events;
+  for (const auto& e : history.events()) events.push_back(&e);
+  (void)run->apply(events, history.events_size() + 1, {});
+  return run;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -75,12 +87,12 @@ int main(int argc, char** argv) {
   for (int k : ks) {
     auto builder = history_of(k);
     const size_t history_bytes = builder.history().ByteSizeLong();
-    std::vector<std::unique_ptr<temporal::worker::detail::EngineRun>> kept;
+    std::vector<std::unique_ptr<temporal::worker::detail::WorkflowRun>> kept;
     kept.reserve(runs);
     const size_t before = heap_in_use();
     for (int r = 0; r < runs; ++r) {
       auto copy = std::make_unique<temporal::api::history::v1::History>(builder.history());
-      kept.push_back(temporal::worker::detail::replay_for_bench(definition, *copy));
+      kept.push_back(replay(definition, *copy));
     }
     const size_t after = heap_in_use();
     std::printf("%-8d %-8d %-16zu %-16zu\n", k, runs, (after - before) / runs, history_bytes);

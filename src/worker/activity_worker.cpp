@@ -319,16 +319,7 @@ void ActivityWorker::set_fatal(std::exception_ptr e) {
       first = true;
     }
   }
-  if (first) {
-    std::string what = "unknown error";
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      what = ex.what();
-    } catch (...) {
-    }
-    warn("stopped polling: " + what);
-  }
+  if (first) warn("stopped polling: " + what_of(e));
   if (first && on_fatal_) on_fatal_(e);
 }
 

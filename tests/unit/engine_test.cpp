@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "support/history_builder.h"
+#include "support/sanitized.h"
 #include "temporal/workflow/definition.h"
 #include "converter/proto.h"
 #include "worker/workflow_run.h"
@@ -17,17 +18,7 @@
 namespace temporal {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || defined(TEMPORAL_TSAN)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
+using test::kSanitized;
 
 namespace wf = temporal::workflow;
 namespace apienums = ::temporal::api::enums::v1;

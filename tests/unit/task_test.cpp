@@ -6,20 +6,12 @@
 #include <string>
 #include <thread>
 
+#include "support/sanitized.h"
+
 namespace temporal {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || defined(TEMPORAL_TSAN)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
+using test::kSanitized;
 
 Task<int> answer() { co_return 42; }
 Task<int> add_one(Task<int> t) { co_return co_await std::move(t) + 1; }

@@ -53,11 +53,6 @@ struct WorkflowDefinition {
 
 namespace detail {
 
-template <class V>
-converter::Payload result_payload(V&& v) {
-  return converter::to_payload(std::forward<V>(v));
-}
-
 /// Decodes the input, runs `call(args...)` (a Workflow<T> coroutine) and encodes its result.
 template <class F, class Call>
 Workflow<converter::Payload> run_main(Call call, converter::Payloads input) {
