@@ -7,7 +7,7 @@
 
 #include <google/protobuf/stubs/logging.h>
 
-#include "client/client_core.h"
+#include "converter/proto.h"
 
 // protobuf logs every string field with invalid UTF-8 that it rejects: noise at fuzzing speed.
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -20,12 +20,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!in.ParseFromArray(data, static_cast<int>(size))) return 0;
   temporal::SearchAttributes attrs;
   try {
-    attrs = temporal::client::detail::decode_search_attributes(in);
+    attrs = temporal::converter::decode_search_attributes(in);
   } catch (const temporal::DataConverterError&) {
     return 0;
   }
   temporal::api::common::v1::SearchAttributes wire;
-  temporal::client::detail::encode_search_attributes(attrs, &wire);
-  if (temporal::client::detail::decode_search_attributes(wire) != attrs) std::abort();
+  temporal::converter::encode_search_attributes(attrs, &wire);
+  if (temporal::converter::decode_search_attributes(wire) != attrs) std::abort();
   return 0;
 }

@@ -9,7 +9,7 @@
 
 #include <google/protobuf/struct.pb.h>
 
-#include "client/client_core.h"
+#include "converter/proto.h"
 #include "converter/proto.h"
 #include "temporal/converter/protobuf.h"
 
@@ -123,11 +123,11 @@ void search_attributes() {
       {"CppKeywordList", SearchAttributeValue::keyword_list({"a", "b"})},
   };
   temporal::api::common::v1::SearchAttributes wire;
-  temporal::client::detail::encode_search_attributes(attrs, &wire);
+  temporal::converter::encode_search_attributes(attrs, &wire);
   write(t, "all_types", wire);
   for (const auto& [name, value] : attrs) {
     temporal::api::common::v1::SearchAttributes one;
-    temporal::client::detail::encode_search_attributes({{name, value}}, &one);
+    temporal::converter::encode_search_attributes({{name, value}}, &one);
     write(t, name, one);
   }
   // Untyped values, as older SDKs wrote them (single values in one-element arrays), and an offset.

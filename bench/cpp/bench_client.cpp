@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 #include <temporal/client.h>
+#include <temporal/common/process.h>
 
 using namespace temporal::client;
 using Clock = std::chrono::steady_clock;
@@ -127,6 +128,8 @@ void terminate_all(const Bench& b) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The peers run release builds of their runtimes; so does this (see the README's Notes).
+  temporal::disable_abseil_deadlock_detection();
   std::map<std::string, std::string> args = {
       {"address", "127.0.0.1:7233"}, {"namespace", "default"}, {"task-queue", "bench"}, {"workload", "start"},
       {"n", "100"},                  {"concurrency", "1"},     {"workflow-type", "echo"},

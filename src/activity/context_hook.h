@@ -1,6 +1,6 @@
-// A stand-in for the worker's activity context, so that activity code can run without a worker
-// (temporal::testing::ActivityEnvironment installs one). The temporal::activity:: functions use the
-// hook installed on the calling thread, if any, before the worker's context.
+// The activity context as the temporal::activity:: functions see it: the worker installs one for
+// each running attempt (worker/activity_worker.h), the activity test environment its own
+// (temporal::testing::ActivityEnvironment).
 #pragma once
 
 #include "temporal/activity/activity.h"

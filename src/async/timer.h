@@ -1,4 +1,5 @@
-// Resumes coroutines after a delay on one background thread shared by the process.
+// Resumes coroutines after a delay on one background thread shared by the process, which runs
+// only while some coroutine waits.
 // (grpc::Alarm cannot be used: the coroutine it resumes destroys the alarm inside its own callback.)
 #pragma once
 

@@ -7,7 +7,6 @@
 
 #include "client/client_core.h"
 #include "converter/proto.h"
-#include "google/rpc/status.pb.h"
 #include "temporal/api/errordetails/v1/message.pb.h"
 
 namespace temporal::client {
@@ -41,21 +40,11 @@ void validate(const Target& t) {
   detail::validate_identifier(t.id->activity_id, "activity_id.activity_id", true);
 }
 
-bool is_namespace_not_found(const rpc::Status& s) {
-  if (s.details.empty()) return false;
-  google::rpc::Status st;
-  if (!st.ParseFromString(s.details)) return false;
-  for (const auto& any : st.details()) {
-    if (any.Is<::temporal::api::errordetails::v1::NamespaceNotFoundFailure>()) return true;
-  }
-  return false;
-}
-
 template <class Resp>
 Resp value_or_throw(const ClientCore& core, rpc::Result<Resp>&& r, const std::string& operation, const Target& t) {
   if (r.ok()) return std::move(r.value);
   const auto& s = r.status;
-  if (s.code == grpc::StatusCode::NOT_FOUND && !is_namespace_not_found(s)) {
+  if (s.code == grpc::StatusCode::NOT_FOUND && !rpc::is_namespace_not_found(s)) {
     throw ActivityNotFoundError(static_cast<int>(s.code),
                                 operation + " failed: " + name_of(t) +
                                     " not found; it may have completed, timed out or been canceled, or its workflow "
@@ -203,50 +192,44 @@ AsyncActivityClient Client::activity() const { return AsyncActivityClient(*this)
 Task<void> AsyncActivityClient::complete_payload(std::string task_token, converter::Payload result) const {
   return complete_impl(client_.core(), by_token(std::move(task_token)), std::move(result));
 }
-Task<void> AsyncActivityClient::complete_payload(ActivityId id, converter::Payload result) const {
+Task<void> AsyncActivityClient::complete_payload_by_id(ActivityId id, converter::Payload result) const {
   return complete_impl(client_.core(), by_id(std::move(id)), std::move(result));
 }
 Task<void> AsyncActivityClient::complete(std::string task_token) const {
   return complete_payload(std::move(task_token), converter::to_payload(nullptr));
 }
-Task<void> AsyncActivityClient::complete(ActivityId id) const {
-  return complete_payload(std::move(id), converter::to_payload(nullptr));
-}
 
 Task<void> AsyncActivityClient::fail(std::string task_token, const FailureError& failure) const {
   return fail_impl(client_.core(), by_token(std::move(task_token)), to_failure(*client_.core(), failure), {});
-}
-Task<void> AsyncActivityClient::fail(ActivityId id, const FailureError& failure) const {
-  return fail_impl(client_.core(), by_id(std::move(id)), to_failure(*client_.core(), failure), {});
 }
 Task<void> AsyncActivityClient::fail(std::string task_token, const FailureError& failure,
                                      converter::Payloads last_heartbeat_details) const {
   return fail_impl(client_.core(), by_token(std::move(task_token)), to_failure(*client_.core(), failure),
                    std::move(last_heartbeat_details));
 }
-Task<void> AsyncActivityClient::fail(ActivityId id, const FailureError& failure,
-                                     converter::Payloads last_heartbeat_details) const {
+Task<void> AsyncActivityClient::fail_by_id(ActivityId id, const FailureError& failure,
+                                           converter::Payloads last_heartbeat_details) const {
   return fail_impl(client_.core(), by_id(std::move(id)), to_failure(*client_.core(), failure),
                    std::move(last_heartbeat_details));
 }
 Task<void> AsyncActivityClient::fail(std::string task_token, std::exception_ptr error) const {
   return fail_impl(client_.core(), by_token(std::move(task_token)), to_failure(*client_.core(), error), {});
 }
-Task<void> AsyncActivityClient::fail(ActivityId id, std::exception_ptr error) const {
+Task<void> AsyncActivityClient::fail_error_by_id(ActivityId id, std::exception_ptr error) const {
   return fail_impl(client_.core(), by_id(std::move(id)), to_failure(*client_.core(), error), {});
 }
 
 Task<void> AsyncActivityClient::report_cancellation_payloads(std::string task_token, converter::Payloads details) const {
   return cancel_impl(client_.core(), by_token(std::move(task_token)), std::move(details));
 }
-Task<void> AsyncActivityClient::report_cancellation_payloads(ActivityId id, converter::Payloads details) const {
+Task<void> AsyncActivityClient::report_cancellation_by_id(ActivityId id, converter::Payloads details) const {
   return cancel_impl(client_.core(), by_id(std::move(id)), std::move(details));
 }
 
 Task<void> AsyncActivityClient::heartbeat_payloads(std::string task_token, converter::Payloads details) const {
   return heartbeat_impl(client_.core(), by_token(std::move(task_token)), std::move(details));
 }
-Task<void> AsyncActivityClient::heartbeat_payloads(ActivityId id, converter::Payloads details) const {
+Task<void> AsyncActivityClient::heartbeat_by_id(ActivityId id, converter::Payloads details) const {
   return heartbeat_impl(client_.core(), by_id(std::move(id)), std::move(details));
 }
 

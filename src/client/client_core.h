@@ -7,9 +7,6 @@
 #include <optional>
 #include <string>
 
-#include <google/protobuf/duration.pb.h>
-#include <google/protobuf/timestamp.pb.h>
-
 #include "converter/proto.h"
 #include "rpc/services.h"
 #include "rpc/status.h"
@@ -45,19 +42,6 @@ struct ClientCore {
 /// Runs `call` through the interceptor chain, ending in `terminal`.
 Task<void> run_intercepted(std::shared_ptr<const ClientCore> core, ClientCall& call,
                            std::function<Task<void>(ClientCall&)> terminal);
-
-// Wire conversions shared by the client files.
-using converter::from_proto_duration;
-using converter::from_proto_time;
-using converter::to_proto_duration;
-using converter::to_proto_time;
-void to_proto_retry_policy(const RetryPolicy& p, ::temporal::api::common::v1::RetryPolicy* out);
-RetryPolicy from_proto_retry_policy(const ::temporal::api::common::v1::RetryPolicy& p);
-void encode_search_attributes(const SearchAttributes& attrs, ::temporal::api::common::v1::SearchAttributes* out);
-SearchAttributes decode_search_attributes(const ::temporal::api::common::v1::SearchAttributes& in);
-void encode_memo(const converter::DataConverter& dc, const Memo& memo, ::temporal::api::common::v1::Memo* out);
-Memo decode_memo(const converter::DataConverter& dc, const ::temporal::api::common::v1::Memo& in);
-void encode_headers(const Headers& headers, ::temporal::api::common::v1::Header* out);
 
 /// Throws InvalidArgumentError naming the field, before any RPC.
 void validate_retry_policy(const RetryPolicy& p, const std::string& field);

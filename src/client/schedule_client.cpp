@@ -12,7 +12,6 @@
 #include "client/client_core.h"
 #include "common/uuid.h"
 #include "converter/proto.h"
-#include "google/rpc/status.pb.h"
 #include "temporal/api/errordetails/v1/message.pb.h"
 #include "temporal/api/schedule/v1/message.pb.h"
 
@@ -46,18 +45,6 @@ bool contains(const std::string& s, const char* needle) { return s.find(needle) 
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-bool is_namespace_not_found(const rpc::Status& s) {
-  if (!s.details.empty()) {
-    google::rpc::Status st;
-    if (st.ParseFromString(s.details)) {
-      for (const auto& any : st.details()) {
-        if (any.Is<::temporal::api::errordetails::v1::NamespaceNotFoundFailure>()) return true;
-      }
-    }
-  }
-  return s.code == grpc::StatusCode::NOT_FOUND && contains(s.message, "amespace") && contains(s.message, "not found");
-}
-
 // Which part of a schedule an INVALID_ARGUMENT message is about.
 std::string field_of(const std::string& m) {
   std::string l = m;
@@ -78,7 +65,7 @@ std::string field_of(const std::string& m) {
                                         const std::string& id, const ScheduleSpec* sent = nullptr) {
   const int code = static_cast<int>(s.code);
   const std::string op = operation + " '" + id + "' failed: ";
-  if (s.local == rpc::Status::Local::kNone && !is_namespace_not_found(s)) {
+  if (s.local == rpc::Status::Local::kNone && !rpc::is_namespace_not_found(s)) {
     switch (s.code) {
       case grpc::StatusCode::NOT_FOUND:
         throw ScheduleNotFoundError(id, code,
@@ -159,14 +146,14 @@ void encode_spec(const ScheduleSpec& s, apisched::ScheduleSpec* out) {
   for (const auto& c : s.calendars) encode_calendar(c, out->add_structured_calendar());
   for (const auto& i : s.intervals) {
     auto* p = out->add_interval();
-    detail::to_proto_duration(i.every, p->mutable_interval());
-    detail::to_proto_duration(i.offset, p->mutable_phase());
+    converter::to_proto_duration(i.every, p->mutable_interval());
+    converter::to_proto_duration(i.offset, p->mutable_phase());
   }
   for (const auto& c : s.cron_strings) out->add_cron_string(c);
   for (const auto& c : s.skip) encode_calendar(c, out->add_exclude_structured_calendar());
-  if (s.start_at) detail::to_proto_time(*s.start_at, out->mutable_start_time());
-  if (s.end_at) detail::to_proto_time(*s.end_at, out->mutable_end_time());
-  if (s.jitter) detail::to_proto_duration(*s.jitter, out->mutable_jitter());
+  if (s.start_at) converter::to_proto_time(*s.start_at, out->mutable_start_time());
+  if (s.end_at) converter::to_proto_time(*s.end_at, out->mutable_end_time());
+  if (s.jitter) converter::to_proto_duration(*s.jitter, out->mutable_jitter());
   out->set_timezone_name(s.time_zone_name);
 }
 
@@ -174,20 +161,20 @@ ScheduleSpec decode_spec(const apisched::ScheduleSpec& s) {
   ScheduleSpec out;
   for (const auto& c : s.structured_calendar()) out.calendars.push_back(decode_calendar(c));
   for (const auto& i : s.interval()) {
-    out.intervals.push_back({detail::from_proto_duration(i.interval()), detail::from_proto_duration(i.phase())});
+    out.intervals.push_back({converter::from_proto_duration(i.interval()), converter::from_proto_duration(i.phase())});
   }
   for (const auto& c : s.cron_string()) out.cron_strings.push_back(c);
   for (const auto& c : s.exclude_structured_calendar()) out.skip.push_back(decode_calendar(c));
-  if (s.has_start_time()) out.start_at = detail::from_proto_time(s.start_time());
-  if (s.has_end_time()) out.end_at = detail::from_proto_time(s.end_time());
-  if (s.has_jitter()) out.jitter = detail::from_proto_duration(s.jitter());
+  if (s.has_start_time()) out.start_at = converter::from_proto_time(s.start_time());
+  if (s.has_end_time()) out.end_at = converter::from_proto_time(s.end_time());
+  if (s.has_jitter()) out.jitter = converter::from_proto_duration(s.jitter());
   out.time_zone_name = s.timezone_name();
   return out;
 }
 
 std::optional<milliseconds> nonzero(const google::protobuf::Duration& d) {
   if (d.seconds() == 0 && d.nanos() == 0) return std::nullopt;
-  return detail::from_proto_duration(d);
+  return converter::from_proto_duration(d);
 }
 
 void encode_action(const ClientCore& core, const ScheduleActionStartWorkflow& a, apiwf::NewWorkflowExecutionInfo* out) {
@@ -198,15 +185,15 @@ void encode_action(const ClientCore& core, const ScheduleActionStartWorkflow& a,
   out->mutable_task_queue()->set_kind(apienums::TASK_QUEUE_KIND_NORMAL);
   if (!a.args.empty()) converter::encode_to(core.data_converter, a.args, out->mutable_input());
   if (o.workflow_execution_timeout) {
-    detail::to_proto_duration(*o.workflow_execution_timeout, out->mutable_workflow_execution_timeout());
+    converter::to_proto_duration(*o.workflow_execution_timeout, out->mutable_workflow_execution_timeout());
   }
-  if (o.workflow_run_timeout) detail::to_proto_duration(*o.workflow_run_timeout, out->mutable_workflow_run_timeout());
-  if (o.workflow_task_timeout) detail::to_proto_duration(*o.workflow_task_timeout, out->mutable_workflow_task_timeout());
+  if (o.workflow_run_timeout) converter::to_proto_duration(*o.workflow_run_timeout, out->mutable_workflow_run_timeout());
+  if (o.workflow_task_timeout) converter::to_proto_duration(*o.workflow_task_timeout, out->mutable_workflow_task_timeout());
   out->set_workflow_id_reuse_policy(static_cast<apienums::WorkflowIdReusePolicy>(o.id_reuse_policy));
-  if (o.retry_policy) detail::to_proto_retry_policy(*o.retry_policy, out->mutable_retry_policy());
-  if (!o.memo.empty()) detail::encode_memo(core.data_converter, o.memo, out->mutable_memo());
-  if (!o.search_attributes.empty()) detail::encode_search_attributes(o.search_attributes, out->mutable_search_attributes());
-  if (!o.headers.empty()) detail::encode_headers(o.headers, out->mutable_header());
+  if (o.retry_policy) converter::to_proto_retry_policy(*o.retry_policy, out->mutable_retry_policy());
+  if (!o.memo.empty()) converter::encode_memo(core.data_converter, o.memo, out->mutable_memo());
+  if (!o.search_attributes.empty()) converter::encode_search_attributes(o.search_attributes, out->mutable_search_attributes());
+  if (!o.headers.empty()) converter::encode_headers(o.headers, out->mutable_header());
   if (!o.static_summary.empty()) {
     *out->mutable_user_metadata()->mutable_summary() =
         converter::encode_one(core.data_converter, converter::to_payload(o.static_summary));
@@ -234,9 +221,9 @@ ScheduleActionStartWorkflow decode_action(const ClientCore& core, const apiwf::N
   o.workflow_run_timeout = nonzero(in.workflow_run_timeout());
   o.workflow_task_timeout = nonzero(in.workflow_task_timeout());
   o.id_reuse_policy = static_cast<WorkflowIdReusePolicy>(in.workflow_id_reuse_policy());
-  if (in.has_retry_policy()) o.retry_policy = detail::from_proto_retry_policy(in.retry_policy());
-  o.memo = detail::decode_memo(core.data_converter, in.memo());
-  o.search_attributes = detail::decode_search_attributes(in.search_attributes());
+  if (in.has_retry_policy()) o.retry_policy = converter::from_proto_retry_policy(in.retry_policy());
+  o.memo = converter::decode_memo(core.data_converter, in.memo());
+  o.search_attributes = converter::decode_search_attributes(in.search_attributes());
   for (const auto& [k, v] : in.header().fields()) o.headers.emplace(k, converter::from_proto(v));
   if (in.has_user_metadata()) {
     const auto& um = in.user_metadata();
@@ -258,7 +245,7 @@ void encode_schedule(const ClientCore& core, const Schedule& s, apisched::Schedu
   encode_action(core, s.action, out->mutable_action()->mutable_start_workflow());
   auto* p = out->mutable_policies();
   p->set_overlap_policy(to_proto(s.policies.overlap));
-  if (s.policies.catchup_window) detail::to_proto_duration(*s.policies.catchup_window, p->mutable_catchup_window());
+  if (s.policies.catchup_window) converter::to_proto_duration(*s.policies.catchup_window, p->mutable_catchup_window());
   p->set_pause_on_failure(s.policies.pause_on_failure);
   auto* st = out->mutable_state();
   st->set_notes(s.state.note);
@@ -283,8 +270,8 @@ Schedule decode_schedule(const ClientCore& core, const apisched::Schedule& in) {
 
 ScheduleActionResult decode_action_result(const apisched::ScheduleActionResult& r) {
   ScheduleActionResult out;
-  out.scheduled_at = detail::from_proto_time(r.schedule_time());
-  out.started_at = detail::from_proto_time(r.actual_time());
+  out.scheduled_at = converter::from_proto_time(r.schedule_time());
+  out.started_at = converter::from_proto_time(r.actual_time());
   out.workflow = WorkflowExecution{r.start_workflow_result().workflow_id(), r.start_workflow_result().run_id()};
   out.status = static_cast<WorkflowExecutionStatus>(r.start_workflow_status());
   return out;
@@ -296,7 +283,7 @@ constexpr const char* kInternalMemoField = "ScheduleInfo";
 Memo decode_schedule_memo(const ClientCore& core, const apicommon::Memo& in) {
   apicommon::Memo copy = in;
   copy.mutable_fields()->erase(kInternalMemoField);
-  return detail::decode_memo(core.data_converter, copy);
+  return converter::decode_memo(core.data_converter, copy);
 }
 
 ScheduleDescription decode_description(const ClientCore& core, const std::string& id, const ws::DescribeScheduleResponse& r) {
@@ -311,11 +298,11 @@ ScheduleDescription decode_description(const ClientCore& core, const std::string
   d.info.buffer_size = i.buffer_size();
   for (const auto& w : i.running_workflows()) d.info.running_workflows.push_back({w.workflow_id(), w.run_id()});
   for (const auto& a : i.recent_actions()) d.info.recent_actions.push_back(decode_action_result(a));
-  for (const auto& t : i.future_action_times()) d.info.next_action_times.push_back(detail::from_proto_time(t));
-  d.info.created_at = detail::from_proto_time(i.create_time());
-  if (i.has_update_time()) d.info.last_updated_at = detail::from_proto_time(i.update_time());
+  for (const auto& t : i.future_action_times()) d.info.next_action_times.push_back(converter::from_proto_time(t));
+  d.info.created_at = converter::from_proto_time(i.create_time());
+  if (i.has_update_time()) d.info.last_updated_at = converter::from_proto_time(i.update_time());
   d.memo = decode_schedule_memo(core, r.memo());
-  d.search_attributes = detail::decode_search_attributes(r.search_attributes());
+  d.search_attributes = converter::decode_search_attributes(r.search_attributes());
   d.conflict_token = r.conflict_token();
   d.raw_response = r.SerializeAsString();
   return d;
@@ -544,15 +531,15 @@ Task<ScheduleHandle> create_impl(Client client, std::string id, ScheduleOptions 
   if (o.trigger_immediately) req.mutable_initial_patch()->mutable_trigger_immediately()->set_overlap_policy(to_proto(o.policies.overlap));
   for (const auto& b : o.backfills) {
     auto* p = req.mutable_initial_patch()->add_backfill_request();
-    detail::to_proto_time(b.start_at, p->mutable_start_time());
-    detail::to_proto_time(b.end_at, p->mutable_end_time());
+    converter::to_proto_time(b.start_at, p->mutable_start_time());
+    converter::to_proto_time(b.end_at, p->mutable_end_time());
     p->set_overlap_policy(to_proto(b.overlap));
   }
   req.set_identity(core->identity);
   // One id for this call: the rpc layer resends the same request on retries.
   req.set_request_id(temporal::detail::uuid4());
-  if (!o.memo.empty()) detail::encode_memo(core->data_converter, o.memo, req.mutable_memo());
-  if (!o.search_attributes.empty()) detail::encode_search_attributes(o.search_attributes, req.mutable_search_attributes());
+  if (!o.memo.empty()) converter::encode_memo(core->data_converter, o.memo, req.mutable_memo());
+  if (!o.search_attributes.empty()) converter::encode_search_attributes(o.search_attributes, req.mutable_search_attributes());
   auto opts = core->rpc_options();
   auto r = co_await rpc::CreateSchedule(core->channel(), std::move(req), std::move(opts));
   if (!r.ok()) throw_schedule_status(*core, r.status, "create schedule", id, &o.spec);
@@ -581,8 +568,8 @@ Task<void> send_update(CorePtr core, std::string id, ScheduleUpdate u, ScheduleD
   req.set_identity(core->identity);
   req.set_request_id(temporal::detail::uuid4());
   // An engaged but empty optional clears them, as the API defines.
-  if (u.search_attributes) detail::encode_search_attributes(*u.search_attributes, req.mutable_search_attributes());
-  if (u.memo) detail::encode_memo(core->data_converter, *u.memo, req.mutable_memo());
+  if (u.search_attributes) converter::encode_search_attributes(*u.search_attributes, req.mutable_search_attributes());
+  if (u.memo) converter::encode_memo(core->data_converter, *u.memo, req.mutable_memo());
   // Compare what the server will hold with what was sent, decoded the same way.
   const Schedule sent = decode_schedule(*core, req.schedule());
   auto opts = core->rpc_options({}, call_deadline);
@@ -693,9 +680,9 @@ Task<ScheduleListPage> list_impl(CorePtr core, std::string query, std::string to
     entry.note = e.info().notes();
     entry.paused = e.info().paused();
     for (const auto& a : e.info().recent_actions()) entry.recent_actions.push_back(decode_action_result(a));
-    for (const auto& t : e.info().future_action_times()) entry.next_action_times.push_back(detail::from_proto_time(t));
+    for (const auto& t : e.info().future_action_times()) entry.next_action_times.push_back(converter::from_proto_time(t));
     entry.memo = decode_schedule_memo(*core, e.memo());
-    entry.search_attributes = detail::decode_search_attributes(e.search_attributes());
+    entry.search_attributes = converter::decode_search_attributes(e.search_attributes());
     page.schedules.push_back(std::move(entry));
   }
   page.next_page_token = resp.next_page_token();
@@ -708,8 +695,8 @@ Task<void> backfill_impl(CorePtr core, std::string id, std::vector<ScheduleBackf
   apisched::SchedulePatch p;
   for (const auto& b : backfills) {
     auto* r = p.add_backfill_request();
-    detail::to_proto_time(b.start_at, r->mutable_start_time());
-    detail::to_proto_time(b.end_at, r->mutable_end_time());
+    converter::to_proto_time(b.start_at, r->mutable_start_time());
+    converter::to_proto_time(b.end_at, r->mutable_end_time());
     r->set_overlap_policy(to_proto(b.overlap));
   }
   co_await patch_impl(core, id, std::move(p), "backfill schedule");
@@ -734,7 +721,7 @@ apisched::SchedulePatch pause_patch(bool pause, std::string note) {
 
 ScheduleClient Client::schedule() const { return ScheduleClient(*this); }
 
-Task<ScheduleHandle> ScheduleClient::create(std::string schedule_id, ScheduleOptions options) const {
+Task<ScheduleHandle> ScheduleClient::create_schedule(std::string schedule_id, ScheduleOptions options) const {
   return create_impl(client_, std::move(schedule_id), std::move(options));
 }
 
@@ -754,11 +741,11 @@ Task<ScheduleDescription> ScheduleHandle::describe() const {
   return describe_impl(client_.core(), id_, client_.core()->call_deadline());
 }
 
-Task<void> ScheduleHandle::update(std::function<std::optional<ScheduleUpdate>(const ScheduleDescription&)> fn) const {
+Task<void> ScheduleHandle::update_with(std::function<std::optional<ScheduleUpdate>(const ScheduleDescription&)> fn) const {
   return update_fn_impl(client_.core(), id_, std::move(fn));
 }
 
-Task<void> ScheduleHandle::update(ScheduleUpdate update, std::string conflict_token) const {
+Task<void> ScheduleHandle::update_if(ScheduleUpdate update, std::string conflict_token) const {
   return update_token_impl(client_.core(), id_, std::move(update), std::move(conflict_token));
 }
 

@@ -8,7 +8,6 @@
 #include "client/client_core.h"
 #include "common/uuid.h"
 #include "converter/proto.h"
-#include "google/rpc/status.pb.h"
 #include "rpc/validate.h"
 #include "temporal/api/errordetails/v1/message.pb.h"
 #include "temporal/api/history/v1/message.pb.h"
@@ -75,22 +74,22 @@ void fill_start(const ClientCore& core, const std::string& workflow_type, const 
   req->mutable_task_queue()->set_kind(apienums::TASK_QUEUE_KIND_NORMAL);
   if (!args.empty()) converter::encode_to(core.data_converter, args, req->mutable_input());
   if (o.workflow_execution_timeout) {
-    detail::to_proto_duration(*o.workflow_execution_timeout, req->mutable_workflow_execution_timeout());
+    converter::to_proto_duration(*o.workflow_execution_timeout, req->mutable_workflow_execution_timeout());
   }
-  if (o.workflow_run_timeout) detail::to_proto_duration(*o.workflow_run_timeout, req->mutable_workflow_run_timeout());
+  if (o.workflow_run_timeout) converter::to_proto_duration(*o.workflow_run_timeout, req->mutable_workflow_run_timeout());
   if (o.workflow_task_timeout) {
-    detail::to_proto_duration(*o.workflow_task_timeout, req->mutable_workflow_task_timeout());
+    converter::to_proto_duration(*o.workflow_task_timeout, req->mutable_workflow_task_timeout());
   }
   req->set_identity(core.identity);
   req->set_request_id(temporal::detail::uuid4());
   req->set_workflow_id_reuse_policy(static_cast<apienums::WorkflowIdReusePolicy>(o.id_reuse_policy));
   req->set_workflow_id_conflict_policy(static_cast<apienums::WorkflowIdConflictPolicy>(o.id_conflict_policy));
-  if (o.retry_policy) detail::to_proto_retry_policy(*o.retry_policy, req->mutable_retry_policy());
+  if (o.retry_policy) converter::to_proto_retry_policy(*o.retry_policy, req->mutable_retry_policy());
   req->set_cron_schedule(o.cron_schedule);
-  if (!o.memo.empty()) detail::encode_memo(core.data_converter, o.memo, req->mutable_memo());
-  if (!o.search_attributes.empty()) detail::encode_search_attributes(o.search_attributes, req->mutable_search_attributes());
-  if (!headers.empty()) detail::encode_headers(headers, req->mutable_header());
-  if (o.start_delay) detail::to_proto_duration(*o.start_delay, req->mutable_workflow_start_delay());
+  if (!o.memo.empty()) converter::encode_memo(core.data_converter, o.memo, req->mutable_memo());
+  if (!o.search_attributes.empty()) converter::encode_search_attributes(o.search_attributes, req->mutable_search_attributes());
+  if (!headers.empty()) converter::encode_headers(headers, req->mutable_header());
+  if (o.start_delay) converter::to_proto_duration(*o.start_delay, req->mutable_workflow_start_delay());
   if (!o.static_summary.empty()) {
     *req->mutable_user_metadata()->mutable_summary() =
         converter::encode_one(core.data_converter, converter::to_payload(o.static_summary));
@@ -377,7 +376,7 @@ Task<void> do_signal(CorePtr core, ClientCall& call, converter::Payloads args) {
   if (!args.empty()) converter::encode_to(core->data_converter, std::move(args), req.mutable_input());
   req.set_identity(core->identity);
   req.set_request_id(temporal::detail::uuid4());
-  if (!call.headers.empty()) detail::encode_headers(call.headers, req.mutable_header());
+  if (!call.headers.empty()) converter::encode_headers(call.headers, req.mutable_header());
   auto opts = core->rpc_options(call.grpc_metadata);
   auto r = co_await rpc::SignalWorkflowExecution(core->channel(), std::move(req), std::move(opts));
   rpc::value_or_throw(std::move(r), core->error_context("signal '" + call.name + "'", call.workflow_id, call.run_id));
@@ -404,7 +403,7 @@ Task<void> do_query(CorePtr core, ClientCall& call, converter::Payloads args, Qu
   set_execution(req.mutable_execution(), call.workflow_id, call.run_id);
   req.mutable_query()->set_query_type(call.name);
   if (!args.empty()) converter::encode_to(core->data_converter, std::move(args), req.mutable_query()->mutable_query_args());
-  if (!call.headers.empty()) detail::encode_headers(call.headers, req.mutable_query()->mutable_header());
+  if (!call.headers.empty()) converter::encode_headers(call.headers, req.mutable_query()->mutable_header());
   req.set_query_reject_condition(static_cast<apienums::QueryRejectCondition>(condition));
   auto opts = core->rpc_options(call.grpc_metadata);
   auto r = co_await rpc::QueryWorkflow(core->channel(), std::move(req), std::move(opts));
@@ -429,20 +428,11 @@ Task<void> do_query(CorePtr core, ClientCall& call, converter::Payloads args, Qu
                                       "query handler returns (gRPC: " + s.message + ")",
                                   s.message, s.details);
     }
-    ::temporal::api::errordetails::v1::QueryFailedFailure qf;
-    bool query_failed = false;
-    if (!s.details.empty()) {
-      google::rpc::Status st;
-      if (st.ParseFromString(s.details)) {
-        for (const auto& any : st.details()) {
-          if (any.Is<::temporal::api::errordetails::v1::QueryFailedFailure>() && any.UnpackTo(&qf)) query_failed = true;
-        }
-      }
-    }
-    if (query_failed || ((s.code == grpc::StatusCode::INVALID_ARGUMENT || s.code == grpc::StatusCode::FAILED_PRECONDITION) &&
-                         (s.message.find("query") != std::string::npos || s.message.find("Query") != std::string::npos))) {
+    const auto qf = rpc::status_detail<::temporal::api::errordetails::v1::QueryFailedFailure>(s);
+    if (qf || ((s.code == grpc::StatusCode::INVALID_ARGUMENT || s.code == grpc::StatusCode::FAILED_PRECONDITION) &&
+               (s.message.find("query") != std::string::npos || s.message.find("Query") != std::string::npos))) {
       std::string msg = s.message;
-      if (query_failed && qf.has_failure()) msg = converter::failure_from_proto(core->data_converter, qf.failure())->message();
+      if (qf && qf->has_failure()) msg = converter::failure_from_proto(core->data_converter, qf->failure())->message();
       throw QueryFailedError("query '" + call.name + "' on workflow '" + call.workflow_id + "' failed: " + msg,
                              call.workflow_id, call.run_id);
     }
@@ -541,13 +531,13 @@ void fill_info(const ClientCore& core, const ::temporal::api::workflow::v1::Work
   out->workflow_type = in.type().name();
   out->task_queue = in.task_queue();
   out->status = static_cast<WorkflowExecutionStatus>(in.status());
-  out->start_time = detail::from_proto_time(in.start_time());
-  if (in.has_close_time()) out->close_time = detail::from_proto_time(in.close_time());
-  if (in.has_execution_time()) out->execution_time = detail::from_proto_time(in.execution_time());
+  out->start_time = converter::from_proto_time(in.start_time());
+  if (in.has_close_time()) out->close_time = converter::from_proto_time(in.close_time());
+  if (in.has_execution_time()) out->execution_time = converter::from_proto_time(in.execution_time());
   out->history_length = in.history_length();
   out->history_size_bytes = in.history_size_bytes();
-  out->memo = detail::decode_memo(core.data_converter, in.memo());
-  out->search_attributes = detail::decode_search_attributes(in.search_attributes());
+  out->memo = converter::decode_memo(core.data_converter, in.memo());
+  out->search_attributes = converter::decode_search_attributes(in.search_attributes());
   if (in.has_parent_execution()) {
     out->parent = WorkflowExecution{in.parent_execution().workflow_id(), in.parent_execution().run_id()};
   }
@@ -609,7 +599,7 @@ Task<WorkflowHistory> read_history(CorePtr core, std::string workflow_id, std::s
   WorkflowHistory out;
   out.workflow_id = workflow_id;
   for (const auto& e : all.events()) {
-    out.events.push_back({e.event_id(), apienums::EventType_Name(e.event_type()), detail::from_proto_time(e.event_time())});
+    out.events.push_back({e.event_id(), apienums::EventType_Name(e.event_type()), converter::from_proto_time(e.event_time())});
   }
   out.serialized = all.SerializeAsString();
   co_return out;
@@ -634,7 +624,7 @@ void fill_update_request(const ClientCore& core, const std::string& workflow_id,
   r->mutable_meta()->set_identity(core.identity);
   r->mutable_input()->set_name(name);
   if (!args.empty()) converter::encode_to(core.data_converter, args, r->mutable_input()->mutable_args());
-  if (!o.headers.empty()) detail::encode_headers(o.headers, r->mutable_input()->mutable_header());
+  if (!o.headers.empty()) converter::encode_headers(o.headers, r->mutable_input()->mutable_header());
 }
 
 struct UpdateOutcome {
@@ -829,23 +819,8 @@ Task<WorkflowUpdateHandle> update_with_start_impl(Client client, std::string wor
         continue;
       }
       // The failing operation's own status is inside MultiOperationExecutionFailure.
-      ::temporal::api::errordetails::v1::MultiOperationExecutionFailure mf;
-      google::rpc::Status st;
-      if (!r.status.details.empty() && st.ParseFromString(r.status.details)) {
-        for (const auto& any : st.details()) {
-          if (any.Is<::temporal::api::errordetails::v1::MultiOperationExecutionFailure>() && any.UnpackTo(&mf)) {
-            for (const auto& os : mf.statuses()) {
-              if (os.code() == 0) continue;
-              google::rpc::Status inner;
-              inner.set_code(os.code());
-              inner.set_message(os.message());
-              for (const auto& d : os.details()) *inner.add_details() = d;
-              if (inner.details_size() == 0 && os.code() == static_cast<int>(grpc::StatusCode::ABORTED)) continue;
-              rpc::Status s{static_cast<grpc::StatusCode>(os.code()), os.message(), inner.SerializeAsString()};
-              rpc::throw_status(s, core->error_context("update with start", o.workflow_id));
-            }
-          }
-        }
+      for (const rpc::Status& failed : rpc::failed_operations(r.status)) {
+        rpc::throw_status(failed, core->error_context("update with start", o.workflow_id));
       }
       rpc::throw_status(r.status, core->error_context("update with start", o.workflow_id));
     }

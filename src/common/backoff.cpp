@@ -15,7 +15,9 @@ std::chrono::milliseconds Backoff::delay(int attempt) const {
     std::uniform_real_distribution<double> factor(1.0 - jitter, 1.0 + jitter);
     ms *= factor(rng);
   }
-  return std::chrono::milliseconds(static_cast<int64_t>(std::max(0.0, ms)));
+  // A huge max (milliseconds::max()) must not overflow the conversion back: a day is "never" enough.
+  constexpr double kDay = 24.0 * 3600 * 1000;
+  return std::chrono::milliseconds(static_cast<int64_t>(std::clamp(ms, 0.0, kDay)));
 }
 
 }  // namespace temporal::detail

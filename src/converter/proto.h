@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <exception>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -11,6 +12,8 @@
 
 #include "temporal/api/common/v1/message.pb.h"
 #include "temporal/api/failure/v1/message.pb.h"
+#include "temporal/common/retry_policy.h"
+#include "temporal/common/search_attributes.h"
 #include "temporal/converter/data_converter.h"
 
 namespace temporal::converter {
@@ -43,5 +46,20 @@ void to_proto_duration(std::chrono::milliseconds d, google::protobuf::Duration* 
 std::chrono::milliseconds from_proto_duration(const google::protobuf::Duration& d);
 std::chrono::system_clock::time_point from_proto_time(const google::protobuf::Timestamp& t);
 void to_proto_time(std::chrono::system_clock::time_point t, google::protobuf::Timestamp* out);
+
+// The common API messages that client and worker both build (proto_common.cpp).
+
+void to_proto_retry_policy(const RetryPolicy& p, apicommon::RetryPolicy* out);
+RetryPolicy from_proto_retry_policy(const apicommon::RetryPolicy& p);
+/// Typed search attributes as the other SDKs write them: json/plain payloads with a "type" metadata
+/// entry. Throws InvalidArgumentError for a value that does not hold its declared type.
+void encode_search_attributes(const SearchAttributes& attrs, apicommon::SearchAttributes* out);
+/// Reads typed and untyped (older SDKs) attributes; skips what is not JSON. Throws
+/// DataConverterError for a value that does not fit its declared type.
+SearchAttributes decode_search_attributes(const apicommon::SearchAttributes& in);
+/// Memo fields go through the codec chain; header fields do not (they are read before decoding).
+void encode_memo(const DataConverter& dc, const std::map<std::string, Payload>& memo, apicommon::Memo* out);
+std::map<std::string, Payload> decode_memo(const DataConverter& dc, const apicommon::Memo& in);
+void encode_headers(const std::map<std::string, Payload>& headers, apicommon::Header* out);
 
 }  // namespace temporal::converter

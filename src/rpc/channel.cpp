@@ -1,70 +1,14 @@
 #include "rpc/channel.h"
 
-#include <absl/synchronization/mutex.h>
-#include <unistd.h>
 
-#include <cctype>
-#include <climits>
 #include <limits>
-#include <random>
 
+#include "common/backoff.h"
 #include "rpc/validate.h"
 #include "temporal/common/errors.h"
 #include "temporal/version.h"
 
 namespace temporal::rpc {
-
-namespace {
-
-std::string default_identity() {
-  char host[HOST_NAME_MAX + 1] = {0};
-  if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
-  return std::to_string(getpid()) + "@" + host;
-}
-
-double jitter_factor(double jitter) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::uniform_real_distribution<double> dist(1.0 - jitter, 1.0 + jitter);
-  return dist(rng);
-}
-
-// Percent-encodes what may not appear as is in the user-info part of a URL.
-std::string url_escape(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-// The proxy as gRPC's `grpc.http_proxy` channel argument takes it; gRPC turns user info into a
-// Proxy-Authorization: Basic header of the CONNECT request.
-std::string http_proxy_url(const client::HttpConnectProxyOptions& p) {
-  if (p.target_host.empty()) {
-    throw InvalidArgumentError("http_connect_proxy.target_host",
-                               "http_connect_proxy.target_host is empty; give the proxy's host:port");
-  }
-  if (p.target_host.find("://") != std::string::npos) {
-    throw InvalidArgumentError("http_connect_proxy.target_host",
-                               "http_connect_proxy.target_host must be host:port, without a scheme: '" + p.target_host + "'");
-  }
-  if (p.basic_auth_user.empty() != p.basic_auth_password.empty()) {
-    throw InvalidArgumentError("http_connect_proxy.basic_auth_user",
-                               "proxy basic authentication needs both basic_auth_user and basic_auth_password; one is empty");
-  }
-  std::string url = "http://";
-  if (!p.basic_auth_user.empty()) url += url_escape(p.basic_auth_user) + ":" + url_escape(p.basic_auth_password) + "@";
-  return url + p.target_host;
-}
-
-}  // namespace
 
 bool is_retryable(const grpc::Status& status, bool internal_error_differentiation) {
   switch (status.error_code()) {
@@ -92,24 +36,20 @@ bool is_retryable(const grpc::Status& status, bool internal_error_differentiatio
   }
 }
 
-Channel::Channel(client::ConnectionOptions options) : options_(std::move(options)) {
+Channel::Channel(ChannelOptions options) : options_(std::move(options)) {
   // Keep gRPC initialized for the life of the process. Otherwise the last channel's destruction
   // shuts gRPC down, and a later channel races the shutdown of the callback completion queue
   // (an abort in grpc_cq_internal_unref with gRPC 1.51).
   //
   // Likewise gRPC 1.51 releases its shared callback completion queue when the last channel that
-  // used it is destroyed, and a channel created meanwhile can hit the same abort. A process-wide
-  // idle channel that has made one callback call holds that queue for the life of the process.
+  // used it is destroyed, and a channel created meanwhile can hit the same abort. One idle channel
+  // that has made one callback call holds that queue for the life of the process. Its target is an
+  // empty address list: the call fails at once, and nothing is resolved, dialed or logged.
   // The keeper is never released, but stays reachable from this static so that LeakSanitizer does
   // not report it; volatile, or the compiler drops the never-read pointer and the keeper leaks.
   static const std::shared_ptr<grpc::Channel>* volatile keeper_channel = [] {
-    // Debian builds abseil without NDEBUG, which leaves absl::Mutex's debug-only deadlock detector
-    // on: every lock of every gRPC mutex then takes one process-wide spinlock and updates a lock
-    // graph (1.6 % of the client's CPU in that graph alone in a profile under load, plus contention).
-    // Release builds of abseil have it off; this makes the Debian one behave the same.
-    absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
     grpc_init();
-    auto keeper = grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials());
+    auto keeper = grpc::CreateChannel("ipv4:", grpc::InsecureChannelCredentials());
     auto stub = grpc::health::v1::Health::NewStub(keeper);
     auto* ctx = new grpc::ClientContext;
     ctx->set_deadline(std::chrono::system_clock::now());
@@ -124,7 +64,6 @@ Channel::Channel(client::ConnectionOptions options) : options_(std::move(options
     return new std::shared_ptr<grpc::Channel>(std::move(keeper));  // never released, on purpose
   }();
   (void)keeper_channel;
-  identity_ = options_.identity.empty() ? default_identity() : options_.identity;
   api_key_ = options_.api_key;
 
   grpc::ChannelArguments args;
@@ -134,8 +73,8 @@ Channel::Channel(client::ConnectionOptions options) : options_(std::move(options
   const auto int_ms = [](std::chrono::milliseconds d) {
     return static_cast<int>(std::min<int64_t>(d.count(), std::numeric_limits<int>::max()));
   };
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, int_ms(options_.keepalive.interval));
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, int_ms(options_.keepalive.timeout));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, int_ms(options_.keepalive_interval));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, int_ms(options_.keepalive_timeout));
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   // gRPC's default reconnect backoff grows to two minutes; a restarted server must be found
@@ -148,34 +87,27 @@ Channel::Channel(client::ConnectionOptions options) : options_(std::move(options
   // grew. A connect that hangs is bounded by each call's own deadline anyway.
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20000);
   args.SetString(GRPC_ARG_PRIMARY_USER_AGENT_STRING, std::string("temporal-cpp/") + kVersion);
-  if (options_.http_connect_proxy) args.SetString(GRPC_ARG_HTTP_PROXY, http_proxy_url(*options_.http_connect_proxy));
+  if (!options_.http_proxy.empty()) args.SetString(GRPC_ARG_HTTP_PROXY, options_.http_proxy);
 
-  const bool want_tls = !options_.tls_disabled && (options_.tls.has_value() || !options_.api_key.empty() ||
-                                                   static_cast<bool>(options_.api_key_provider));
   std::shared_ptr<grpc::ChannelCredentials> creds;
-  if (want_tls) {
+  if (options_.tls) {
+    const auto& t = *options_.tls;
     grpc::SslCredentialsOptions ssl;
-    if (options_.tls) {
-      const auto& t = *options_.tls;  // checked by validate_connection_options
-      ssl.pem_root_certs = t.server_root_ca_cert;
-      ssl.pem_cert_chain = t.client_cert;
-      ssl.pem_private_key = t.client_private_key;
-      if (!t.server_name_override.empty()) {
-        args.SetSslTargetNameOverride(t.server_name_override);
-      }
-    }
+    ssl.pem_root_certs = t.root_certs;
+    ssl.pem_cert_chain = t.cert_chain;
+    ssl.pem_private_key = t.private_key;
+    if (!t.server_name.empty()) args.SetSslTargetNameOverride(t.server_name);
     creds = grpc::SslCredentials(ssl);
   } else {
     creds = grpc::InsecureChannelCredentials();
   }
-  channel_ = grpc::CreateCustomChannel(options_.address, creds, args);
+  channel_ = grpc::CreateCustomChannel(options_.target, creds, args);
   workflow_stub_ = wsv1::WorkflowService::NewStub(channel_);
   operator_stub_ = osv1::OperatorService::NewStub(channel_);
   health_stub_ = grpc::health::v1::Health::NewStub(channel_);
 }
 
-std::shared_ptr<Channel> Channel::create(client::ConnectionOptions options) {
-  validate_connection_options(options);
+std::shared_ptr<Channel> Channel::create(ChannelOptions options) {
   return std::shared_ptr<Channel>(new Channel(std::move(options)));
 }
 
@@ -183,16 +115,6 @@ void Channel::set_api_key(std::string key) {
   check_printable_ascii(key, "api_key", "the API key given to set_api_key()");
   std::lock_guard lock(mu_);
   api_key_ = std::move(key);
-}
-
-void Channel::set_capabilities(const client::SystemInfo& info) {
-  std::lock_guard lock(mu_);
-  capabilities_ = info;
-}
-
-std::optional<client::SystemInfo> Channel::capabilities() const {
-  std::lock_guard lock(mu_);
-  return capabilities_;
 }
 
 void Channel::close() {
@@ -237,6 +159,12 @@ Status Channel::failed(const char* method, const grpc::Status& st, const CallOpt
   return s;
 }
 
+void Channel::log_retry(const char* method, const Status& status, int attempt, std::chrono::milliseconds delay) const {
+  options_.logger(LogLevel::kDebug, std::string(method) + " attempt " + std::to_string(attempt) + " failed (" +
+                                        std::to_string(static_cast<int>(status.code)) + ": " + status.message +
+                                        "); retrying in " + std::to_string(delay.count()) + " ms");
+}
+
 Task<void> Channel::pause(std::chrono::milliseconds delay, std::shared_ptr<CallCancellation> cancellation) const {
   // Short slices, so that close() and the caller's token end the pause within one of them.
   using Clock = std::chrono::steady_clock;
@@ -273,7 +201,7 @@ Status Channel::prepare(grpc::ClientContext& ctx, const CallOptions& opts) {
       check_printable_ascii(opts.namespace_name, "namespace_name", "the namespace name");
       ctx.AddMetadata("temporal-namespace", opts.namespace_name);
     }
-    for (const auto& [k, v] : options_.metadata) ctx.AddMetadata(k, v);  // checked by create()
+    for (const auto& [k, v] : options_.metadata) ctx.AddMetadata(k, v);  // checked by the client
     for (const auto& [k, v] : opts.metadata) {
       const std::string key = checked_header_key(k, "metadata");
       check_header_value(key, v, "metadata");
@@ -307,20 +235,10 @@ Status Channel::prepare(grpc::ClientContext& ctx, const CallOptions& opts) {
 }
 
 std::optional<std::chrono::milliseconds> Channel::retry_delay(const grpc::Status& status, int attempt) {
-  const auto caps = capabilities();
-  if (!is_retryable(status, caps && caps->internal_error_differentiation)) return std::nullopt;
-  const auto& r = options_.retry;
-  if (attempt >= r.max_attempts) return std::nullopt;
-  const double base = status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED
-                          ? static_cast<double>(r.initial_interval_resource_exhausted.count())
-                          : static_cast<double>(r.initial_interval.count());
-  double ms = base;
-  for (int i = 1; i < attempt; ++i) ms *= r.backoff_coefficient;
-  ms = std::min(ms, static_cast<double>(r.max_interval.count()));
-  ms *= jitter_factor(r.jitter);
-  // A huge max_interval must not overflow the conversion; a day between attempts is "never" enough.
-  ms = std::min(ms, static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::hours(24)).count()));
-  return std::chrono::milliseconds(static_cast<int64_t>(ms));
+  if (!is_retryable(status, internal_error_differentiation_.load())) return std::nullopt;
+  if (attempt >= options_.max_attempts) return std::nullopt;
+  return status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ? options_.retry_backoff_resource_exhausted.delay(attempt)
+                                                                      : options_.retry_backoff.delay(attempt);
 }
 
 }  // namespace temporal::rpc

@@ -24,14 +24,50 @@
 #include "temporal/api/workflowservice/v1/service.grpc.pb.h"
 #include "async/happens_before.h"
 #include "async/timer.h"
+#include "common/backoff.h"
+#include "temporal/common/logger.h"
 #include "temporal/async/cancellation.h"
 #include "temporal/async/task.h"
-#include "temporal/client/connection.h"
 
 namespace temporal::rpc {
 
 namespace wsv1 = ::temporal::api::workflowservice::v1;
 namespace osv1 = ::temporal::api::operatorservice::v1;
+
+/// What the transport needs to open a channel. The client fills it from the user's (validated)
+/// ConnectionOptions: rpc knows nothing of the client.
+struct ChannelOptions {
+  /// A checked gRPC target (host:port, dns:///..., unix:..., ipv4:...).
+  std::string target;
+  /// Sent with every call that reports an identity; never empty.
+  std::string identity;
+  struct Tls {
+    std::string root_certs;   ///< PEM; empty means the system's roots
+    std::string cert_chain;   ///< PEM client certificate (mutual TLS), or empty
+    std::string private_key;  ///< its key
+    std::string server_name;  ///< verify against (and send as SNI) this name instead of the target's host
+  };
+  /// Engaged means TLS.
+  std::optional<Tls> tls;
+  /// `authorization: Bearer <key>`; the provider, when set, is asked for every call instead.
+  std::string api_key;
+  std::function<std::string()> api_key_provider;
+  /// An HTTP CONNECT proxy as gRPC's grpc.http_proxy argument takes it, or empty.
+  std::string http_proxy;
+  /// Checked headers (names lower-case) added to every call.
+  std::map<std::string, std::string> metadata;
+  /// Deadline of each attempt when the call sets none.
+  std::chrono::milliseconds rpc_timeout{10000};
+  /// Retries of transient failures: the delays, and attempts in all (1 = no retries).
+  detail::Backoff retry_backoff;
+  detail::Backoff retry_backoff_resource_exhausted;
+  int max_attempts = 10;
+  std::chrono::milliseconds keepalive_interval{30000};
+  std::chrono::milliseconds keepalive_timeout{15000};
+  int max_message_bytes = 128 * 1024 * 1024;
+  /// Receives a line for every retry (kDebug). Never empty.
+  Logger logger;
+};
 
 /// A finished call's status: gRPC code, message and the serialized google.rpc.Status details.
 struct Status {
@@ -110,19 +146,20 @@ class CallAwaiter {
 
 class Channel : public std::enable_shared_from_this<Channel> {
  public:
-  static std::shared_ptr<Channel> create(client::ConnectionOptions options);
+  static std::shared_ptr<Channel> create(ChannelOptions options);
 
-  const client::ConnectionOptions& options() const { return options_; }
+  const ChannelOptions& options() const { return options_; }
   wsv1::WorkflowService::Stub& workflow() { return *workflow_stub_; }
   osv1::OperatorService::Stub& operator_service() { return *operator_stub_; }
   grpc::health::v1::Health::Stub& health() { return *health_stub_; }
   /// The gRPC channel, for stubs of services the SDK does not wrap (the test server's TestService).
   const std::shared_ptr<grpc::Channel>& grpc_channel() const { return channel_; }
-  const std::string& identity() const { return identity_; }
+  const std::string& identity() const { return options_.identity; }
 
   void set_api_key(std::string key);
-  void set_capabilities(const client::SystemInfo& info);
-  std::optional<client::SystemInfo> capabilities() const;
+  /// The server reports INTERNAL only for errors that must not be retried (its capability
+  /// internal_error_differentiation); until told, INTERNAL is retried.
+  void set_internal_error_differentiation(bool on) { internal_error_differentiation_.store(on); }
   /// Fails every call in flight and every later call with Local::kClosed.
   void close();
   bool closed() const { return closed_.load(); }
@@ -142,23 +179,23 @@ class Channel : public std::enable_shared_from_this<Channel> {
   std::optional<std::chrono::milliseconds> retry_delay(const grpc::Status& status, int attempt);
 
  private:
-  explicit Channel(client::ConnectionOptions options);
+  explicit Channel(ChannelOptions options);
   /// Sets the attempt's deadline and headers; a header that gRPC would reject fails the call here.
   Status prepare(grpc::ClientContext& ctx, const CallOptions& opts);
   /// Why the call must not make (another) attempt, if it must not: closed, cancelled, past its deadline.
   std::optional<Status> stopped(const char* method, const CallOptions& opts) const;
+  void log_retry(const char* method, const Status& status, int attempt, std::chrono::milliseconds delay) const;
   /// The status of a failed attempt, with what this side knows about why.
   Status failed(const char* method, const grpc::Status& st, const CallOptions& opts) const;
 
-  client::ConnectionOptions options_;
-  std::string identity_;
+  ChannelOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<wsv1::WorkflowService::Stub> workflow_stub_;
   std::unique_ptr<osv1::OperatorService::Stub> operator_stub_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_stub_;
   mutable std::mutex mu_;
   std::string api_key_;
-  std::optional<client::SystemInfo> capabilities_;
+  std::atomic<bool> internal_error_differentiation_{false};
   std::atomic<bool> closed_{false};
   CancellationToken closing_;  ///< cancelled by close(): cuts every call in flight
 };
@@ -195,6 +232,7 @@ Task<Result<Resp>> Channel::unary(const char* method, Req req, CallOptions opts,
     if (delay && opts.retry_budget && now + *delay - began > *opts.retry_budget) delay.reset();
     if (delay && opts.deadline && now + *delay >= *opts.deadline) delay.reset();
     if (!delay) co_return Result<Resp>{std::move(status), Resp{}};
+    log_retry(method, status, attempt, *delay);
     Task<void> wait = pause(*delay, opts.cancellation);
     co_await std::move(wait);
   }

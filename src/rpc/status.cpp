@@ -37,19 +37,36 @@ const char* code_name(grpc::StatusCode c) {
   }
 }
 
-// The first detail of the google.rpc.Status, if it is of type T.
-template <class T>
-bool detail_as(const Status& s, T* out) {
-  if (s.details.empty()) return false;
+}  // namespace
+
+std::vector<google::protobuf::Any> status_details(const Status& status) {
+  if (status.details.empty()) return {};
   google::rpc::Status st;
-  if (!st.ParseFromString(s.details)) return false;
-  for (const auto& any : st.details()) {
-    if (any.Is<T>() && any.UnpackTo(out)) return true;
-  }
-  return false;
+  if (!st.ParseFromString(status.details)) return {};
+  return {st.details().begin(), st.details().end()};
 }
 
-}  // namespace
+bool is_namespace_not_found(const Status& status) {
+  if (status_detail<ed::NamespaceNotFoundFailure>(status)) return true;
+  return status.code == grpc::StatusCode::NOT_FOUND && contains(status.message, "amespace") &&
+         contains(status.message, "not found");
+}
+
+std::vector<Status> failed_operations(const Status& status) {
+  std::vector<Status> out;
+  const auto mf = status_detail<ed::MultiOperationExecutionFailure>(status);
+  if (!mf) return out;
+  for (const auto& os : mf->statuses()) {
+    if (os.code() == 0) continue;
+    if (os.details_size() == 0 && os.code() == static_cast<int>(grpc::StatusCode::ABORTED)) continue;
+    google::rpc::Status inner;
+    inner.set_code(os.code());
+    inner.set_message(os.message());
+    for (const auto& d : os.details()) *inner.add_details() = d;
+    out.push_back(Status{static_cast<grpc::StatusCode>(os.code()), os.message(), inner.SerializeAsString()});
+  }
+  return out;
+}
 
 std::string describe_status(const Status& status, const std::string& address) {
   const std::string& m = status.message;
@@ -151,11 +168,9 @@ void throw_status(const Status& status, const ErrorContext& ctx) {
                                 status.details);
   }
   {
-    ed::NamespaceNotFoundFailure nf;
-    if (detail_as(status, &nf) ||
-        (status.code == grpc::StatusCode::NOT_FOUND && contains(status.message, "Namespace") &&
-         contains(status.message, "not found"))) {
-      const std::string ns = nf.namespace_().empty() ? ctx.namespace_name : nf.namespace_();
+    if (is_namespace_not_found(status)) {
+      const auto nf = status_detail<ed::NamespaceNotFoundFailure>(status);
+      const std::string ns = nf && !nf->namespace_().empty() ? nf->namespace_() : ctx.namespace_name;
       throw NamespaceNotFoundError(ns, code,
                                    op + " failed: namespace '" + ns +
                                        "' does not exist on the server; check the namespace name (or register it "
@@ -164,8 +179,9 @@ void throw_status(const Status& status, const ErrorContext& ctx) {
     }
   }
   {
-    ed::WorkflowExecutionAlreadyStartedFailure as;
-    if (status.code == grpc::StatusCode::ALREADY_EXISTS && detail_as(status, &as)) {
+    const auto started = status_detail<ed::WorkflowExecutionAlreadyStartedFailure>(status);
+    if (status.code == grpc::StatusCode::ALREADY_EXISTS && started) {
+      const auto& as = *started;
       throw WorkflowAlreadyStartedError(op + " failed: workflow '" + ctx.workflow_id +
                                             "' is already running (run " + as.run_id() +
                                             "); use another workflow id or an id conflict policy",

@@ -9,8 +9,6 @@
 #include <optional>
 #include <string>
 
-#include "temporal/client/connection.h"
-
 namespace temporal::rpc {
 
 /// Header names: gRPC allows a-z 0-9 '-' '_' '.'. Upper-case ASCII letters are lowered (as the Go
@@ -34,13 +32,13 @@ void check_printable_ascii(const std::string& value, const std::string& field, c
 /// URL schemes such as http://, ports outside 1-65535 and bytes that no host name has.
 std::string checked_address(const std::string& address);
 
-/// Validates and normalizes connection options in place (address, namespace, API key, metadata,
-/// identity, TLS certificates and keys, durations, sizes). Throws InvalidArgumentError.
-void validate_connection_options(client::ConnectionOptions& options);
-
 /// A positive duration; durations beyond what a deadline can hold are fine (they saturate).
 /// `what` names the option in the message ("CallOptions.timeout").
 void check_positive(std::chrono::milliseconds d, const std::string& field, const std::string& what);
+
+/// Throws InvalidArgumentError: "<what> contains <the byte at `at`> at byte N; <rule>".
+[[noreturn]] void bad_byte(const std::string& field, const std::string& what, const std::string& value, size_t at,
+                           const std::string& rule);
 
 /// "the control character 0x0A (line feed)", "the byte 0xC3 (not ASCII)", "the character ' '".
 std::string describe_byte(unsigned char c);

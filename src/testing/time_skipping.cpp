@@ -28,7 +28,7 @@ struct TestService {
 using TestServicePtr = std::shared_ptr<const TestService>;
 
 void check(const rpc::Status& status, const TestService& ts, const char* operation) {
-  if (!status.ok()) rpc::throw_status(status, {.operation = operation, .address = ts.channel->options().address});
+  if (!status.ok()) rpc::throw_status(status, {.operation = operation, .address = ts.channel->options().target});
 }
 
 // One TestService call over the connection's channel. (Request, options and the call are named

@@ -19,8 +19,6 @@ namespace temporal::worker::detail {
 namespace ws = ::temporal::api::workflowservice::v1;
 namespace apicommon = ::temporal::api::common::v1;
 namespace apifailure = ::temporal::api::failure::v1;
-using client::detail::from_proto_duration;
-using client::detail::from_proto_time;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
@@ -45,7 +43,7 @@ std::string what_of(const std::exception_ptr& e) {
 
 std::optional<milliseconds> optional_duration(bool has, const google::protobuf::Duration& d) {
   if (!has) return std::nullopt;
-  auto ms = from_proto_duration(d);
+  auto ms = converter::from_proto_duration(d);
   if (ms.count() <= 0) return std::nullopt;
   return ms;
 }
@@ -324,11 +322,8 @@ void ActivityWorker::set_fatal(std::exception_ptr e) {
 }
 
 void ActivityWorker::warn(const std::string& message) const {
-  if (options_.logger) {
-    options_.logger(LogLevel::kWarn, "activity worker: " + message);
-  } else {
-    stderr_logger()(LogLevel::kWarn, "activity worker: " + message);
-  }
+  const Logger& log = options_.logger ? options_.logger : stderr_logger();
+  log(LogLevel::kWarn, "activity worker: " + message);
 }
 
 // ---- running
@@ -375,8 +370,8 @@ activity::Info ActivityWorker::make_info(const PollResponse& task) const {
   info.activity_type = task.activity_type().name();
   info.task_queue = options_.task_queue;
   info.attempt = std::max(1, task.attempt());
-  if (task.has_scheduled_time()) info.scheduled_time = from_proto_time(task.scheduled_time());
-  if (task.has_started_time()) info.started_time = from_proto_time(task.started_time());
+  if (task.has_scheduled_time()) info.scheduled_time = converter::from_proto_time(task.scheduled_time());
+  if (task.has_started_time()) info.started_time = converter::from_proto_time(task.started_time());
   info.schedule_to_close_timeout = optional_duration(task.has_schedule_to_close_timeout(), task.schedule_to_close_timeout());
   info.start_to_close_timeout = optional_duration(task.has_start_to_close_timeout(), task.start_to_close_timeout());
   info.heartbeat_timeout = optional_duration(task.has_heartbeat_timeout(), task.heartbeat_timeout());
@@ -412,7 +407,7 @@ void ActivityWorker::execute(const PollResponse& task) {
             "'; registered activities: [" + names + "]",
         ApplicationFailure::Info{.type = "NotFoundError"}));
   } else {
-    ActivityScope scope(ctx.get());
+    activity::detail::ContextHookScope scope(ctx.get());
     try {
       converter::Payloads args = converter::decode_from(core_->data_converter, task.input());
       result = it->second(args);

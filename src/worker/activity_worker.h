@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "activity/context_hook.h"
 #include "client/client_core.h"
 #include "temporal/activity/activity.h"
 #include "temporal/async/task.h"
@@ -33,7 +34,7 @@ namespace temporal::worker::detail {
 /// Created by the ActivityWorker for each task, shared with the heartbeat RPCs in flight (which
 /// may outlive the attempt). Thread-safe: the activity's thread, gRPC callback threads and the
 /// worker's shutdown touch it concurrently.
-class ActivityContext : public std::enable_shared_from_this<ActivityContext> {
+class ActivityContext : public activity::detail::ContextHook, public std::enable_shared_from_this<ActivityContext> {
  public:
   /// Why the activity is asked to stop. Only kServer makes a thrown CanceledFailure a
   /// RespondActivityTaskCanceled; the others turn it into a retryable failure.
@@ -41,14 +42,11 @@ class ActivityContext : public std::enable_shared_from_this<ActivityContext> {
 
   ActivityContext(std::shared_ptr<const client::detail::ClientCore> core, std::string identity, activity::Info info);
 
-  /// The context of the activity running on this thread, or null.
-  static ActivityContext* current();
-
-  const activity::Info& info() const { return info_; }
+  const activity::Info& info() const override { return info_; }
   /// Encodes `details` now (a codec error throws here) and sends it: at once if the throttle
   /// interval has passed, else when it does (the latest details win).
-  void heartbeat(converter::Payloads details);
-  bool cancellation_requested() const { return reason_.load() != CancelReason::kNone; }
+  void heartbeat(converter::Payloads details) override;
+  bool cancellation_requested() const override { return reason_.load() != CancelReason::kNone; }
   CancelReason cancel_reason() const { return reason_.load(); }
   /// Sets the cancellation flag (the first reason wins, except that kServer overrides the others:
   /// a server request is the one the activity must acknowledge with RespondActivityTaskCanceled).
@@ -91,18 +89,6 @@ class ActivityContext : public std::enable_shared_from_this<ActivityContext> {
   bool timer_armed_ = false;
   bool finished_ = false;
   std::chrono::steady_clock::time_point next_allowed_{};  // epoch: the first heartbeat goes at once
-};
-
-/// Makes `ctx` the current thread's activity context for its lifetime.
-class ActivityScope {
- public:
-  explicit ActivityScope(ActivityContext* ctx);
-  ~ActivityScope();
-  ActivityScope(const ActivityScope&) = delete;
-  ActivityScope& operator=(const ActivityScope&) = delete;
-
- private:
-  ActivityContext* previous_;
 };
 
 /// Polls `options.task_queue` for activity tasks and runs `activities` on them.

@@ -67,6 +67,8 @@ void Worker::start() {
   std::lock_guard lock(impl_->mu);
   if (impl_->started) throw UsageError("Worker::start called twice");
   impl_->started = true;
+  // Unset: the connection's logger (which defaults to stderr).
+  if (!impl_->options.logger) impl_->options.logger = impl_->client.core()->connection.options().logger;
   auto* impl = impl_.get();
   auto on_fatal = [impl](std::exception_ptr e) { impl->on_fatal(e); };
   if (!impl_->workflows.empty()) {

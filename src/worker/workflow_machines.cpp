@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "client/client_core.h"
 #include "converter/proto.h"
 #include "worker/machines/activity_machine.h"
 #include "worker/machines/cancel_external_machine.h"
@@ -222,7 +221,7 @@ void WorkflowMachines::handle_event(const HistoryEvent& e, wfd::Activation& acti
       info.workflow_run_timeout = optional_duration(a.workflow_run_timeout());
       info.start_time = converter::from_proto_time(e.event_time());
       for (const auto& [k, v] : a.memo().fields()) info.memo.emplace(k, converter::decode_one(dc, v));
-      info.search_attributes = client::detail::decode_search_attributes(a.search_attributes());
+      info.search_attributes = converter::decode_search_attributes(a.search_attributes());
       for (const auto& [k, v] : a.header().fields()) info.headers.emplace(k, converter::from_proto(v));
       if (a.has_parent_workflow_execution()) info.parent_workflow_id = a.parent_workflow_execution().workflow_id();
       // Seeded from the run, so every replay draws the same numbers.

@@ -465,7 +465,9 @@ TEST(UpdateMachine, ValidatorAndUndecodableArgumentsRejectWithoutAHistoryEvent) 
     EXPECT_TRUE(m.body().Is<::temporal::api::update::v1::Rejection>()) << m.id();
     ::temporal::api::update::v1::Rejection r;
     m.body().UnpackTo(&r);
-    if (m.protocol_instance_id() == "neg") EXPECT_EQ(r.failure().message(), "deposits must be positive");
+    if (m.protocol_instance_id() == "neg") {
+      EXPECT_EQ(r.failure().message(), "deposits must be positive");
+    }
     if (m.protocol_instance_id() == "none") {
       EXPECT_NE(r.failure().message().find("unknown update name 'withdraw'"), std::string::npos) << r.failure().message();
     }

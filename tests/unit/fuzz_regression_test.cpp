@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-#include "client/client_core.h"
+#include "converter/proto.h"
 #include "converter/proto.h"
 #include "replay/workflows.h"
 #include "temporal/worker/replayer.h"
@@ -50,7 +50,7 @@ api::common::v1::SearchAttributes one_attribute(const std::string& type, const s
 // fuzz_search_attributes: a datetime after 2262 overflowed the nanosecond count of system_clock
 // (UBSan: "signed integer overflow: 65539750400 * 1000000000").
 TEST(FuzzRegression, SearchAttributeDatetimeOutsideTheClockRangeIsADataConverterError) {
-  using client::detail::decode_search_attributes;
+  using converter::decode_search_attributes;
   EXPECT_THROW(decode_search_attributes(one_attribute("Datetime", "\"4046-11-14T22:13:20.250000000Z\"")),
                DataConverterError);
   EXPECT_THROW(decode_search_attributes(one_attribute("Datetime", "\"1000-01-01T00:00:00Z\"")), DataConverterError);
@@ -61,7 +61,7 @@ TEST(FuzzRegression, SearchAttributeDatetimeOutsideTheClockRangeIsADataConverter
 // Found next to the above: a truncated UTC offset made std::stoi or substr throw std::invalid_argument
 // or std::out_of_range instead of DataConverterError.
 TEST(FuzzRegression, SearchAttributeDatetimeWithTruncatedOffsetIsADataConverterError) {
-  using client::detail::decode_search_attributes;
+  using converter::decode_search_attributes;
   for (const char* s : {"\"2024-01-01T00:00:00+\"", "\"2024-01-01T00:00:00+05\"", "\"2024-01-01T00:00:00-05:\"",
                         "\"2024-01-01T00:00:00+ab:cd\""}) {
     EXPECT_THROW(decode_search_attributes(one_attribute("Datetime", s)), DataConverterError) << s;
@@ -72,7 +72,7 @@ TEST(FuzzRegression, SearchAttributeDatetimeWithTruncatedOffsetIsADataConverterE
 
 // A float out of int64 range declared Int was cast unchecked (undefined behaviour under clang's UBSan).
 TEST(FuzzRegression, SearchAttributeIntOutOfRangeIsADataConverterError) {
-  using client::detail::decode_search_attributes;
+  using converter::decode_search_attributes;
   EXPECT_THROW(decode_search_attributes(one_attribute("Int", "1e300")), DataConverterError);
   EXPECT_THROW(decode_search_attributes(one_attribute("Int", "9223372036854775808")), DataConverterError);
   EXPECT_EQ(decode_search_attributes(one_attribute("Int", "[-7]")).at("Attr").as_int(), -7);

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <vector>
+
+#include "client/connection_options.h"
 #include "rpc/channel.h"
 
 namespace temporal::rpc {
@@ -30,13 +34,18 @@ TEST(Retry, MessageTooLargeIsNotRetried) {
       grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "grpc: received message larger than max (5 vs. 4)"), false));
 }
 
+// The channel a Connection with these options would use (the client maps its options onto it).
+std::shared_ptr<Channel> channel_for(client::ConnectionOptions options) {
+  return Channel::create(client::detail::channel_options(options));
+}
+
 TEST(Retry, BackoffGrowsWithJitterAndStopsAtMaxAttempts) {
-  auto ch = Channel::create({.address = "127.0.0.1:1",
-                             .retry = {.initial_interval = std::chrono::milliseconds(100),
-                                       .backoff_coefficient = 2.0,
-                                       .max_interval = std::chrono::milliseconds(1000),
-                                       .jitter = 0.2,
-                                       .max_attempts = 5}});
+  auto ch = channel_for({.address = "127.0.0.1:1",
+                         .retry = {.initial_interval = std::chrono::milliseconds(100),
+                                   .backoff_coefficient = 2.0,
+                                   .max_interval = std::chrono::milliseconds(1000),
+                                   .jitter = 0.2,
+                                   .max_attempts = 5}});
   grpc::Status unavailable(grpc::StatusCode::UNAVAILABLE, "down");
   auto d1 = ch->retry_delay(unavailable, 1);
   auto d3 = ch->retry_delay(unavailable, 3);
@@ -52,7 +61,7 @@ TEST(Retry, BackoffGrowsWithJitterAndStopsAtMaxAttempts) {
 }
 
 TEST(Retry, ResourceExhaustedStartsFromItsOwnInterval) {
-  auto ch = Channel::create({.address = "127.0.0.1:1"});
+  auto ch = channel_for({.address = "127.0.0.1:1"});
   auto d = ch->retry_delay(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "busy"), 1);
   ASSERT_TRUE(d);
   EXPECT_GE(d->count(), 800);
@@ -77,3 +86,29 @@ TEST(Retry, TlsFailuresThatRepeatOnEveryAttemptAreNotRetried) {
 }
 }  // namespace
 }  // namespace temporal::rpc
+
+namespace temporal::client {
+namespace {
+TEST(Retry, EachRetryIsLoggedToTheConnectionsLogger) {
+  auto lines = std::make_shared<std::vector<std::pair<LogLevel, std::string>>>();
+  auto mu = std::make_shared<std::mutex>();
+  ConnectionOptions options;
+  options.address = "127.0.0.1:1";  // nothing listens: every attempt is refused (UNAVAILABLE)
+  options.retry.initial_interval = std::chrono::milliseconds(10);
+  options.retry.max_attempts = 3;
+  options.logger = [lines, mu](LogLevel level, const std::string& line) {
+    std::lock_guard lock(*mu);
+    lines->emplace_back(level, line);
+  };
+  auto conn = Connection::lazy(options);
+  EXPECT_THROW(conn.check_health().get(), RpcError);
+  std::lock_guard lock(*mu);
+  ASSERT_EQ(lines->size(), 2u) << "3 attempts, so 2 retries";
+  for (const auto& [level, line] : *lines) {
+    EXPECT_EQ(level, LogLevel::kDebug);
+    EXPECT_NE(line.find("Check attempt"), std::string::npos) << line;
+    EXPECT_NE(line.find("retrying in"), std::string::npos) << line;
+  }
+}
+}  // namespace
+}  // namespace temporal::client

@@ -22,6 +22,7 @@
 #include <variant>
 #include <vector>
 
+#include "temporal/async/co_await_temporaries.h"
 #include "temporal/common/errors.h"
 
 namespace temporal {
@@ -228,5 +229,40 @@ Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> when_all(std::
     co_return out;
   }
 }
+
+
+/// What a call returns on GCC 12 when it received a braced struct or a lambda that owns memory as
+/// a temporary: the same Task, except that awaiting the call's result inside the same expression
+/// (`co_await client.start("wf", {.task_queue = "q"})`) does not compile, because GCC 12 would
+/// destroy that temporary twice. Name the argument first (`WorkflowOptions options{...};
+/// co_await client.start("wf", options);`), or name the task (`auto task = ...; co_await task;`).
+/// get() and conversion to Task<T> work as usual.
+template <class T>
+class [[nodiscard]] Gcc12GuardedTask : public Task<T> {
+  // Forwards to the task; a pointer, because GCC 12 also copies an awaiter returned by reference.
+  struct Ref {
+    Task<T>* t;
+    bool await_ready() { return t->await_ready(); }
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<> h) { return t->await_suspend(h); }
+    T await_resume() { return t->await_resume(); }
+  };
+
+ public:
+  Gcc12GuardedTask(Task<T> t) : Task<T>(std::move(t)) {}  // NOLINT: wraps the call's task
+  Ref operator co_await() & { return Ref{this}; }
+  Ref operator co_await() && {
+    static_assert(async_detail::kAlwaysFalse<T>,
+                  "GCC 12 destroys a braced struct or lambda that owns memory (a std::string, a shared_ptr ...) "
+                  "twice when it is written inside the co_await expression (a double free). Declare the options "
+                  "or argument as a variable first: `WorkflowOptions options{...}; co_await client.start(\"wf\", "
+                  "options);`. Clang and GCC 13+ are not affected.");
+    return Ref{this};
+  }
+};
+
+/// The return type of a client call given arguments `A...` (as its forwarding references deduced
+/// them): Task<T>, or on GCC 12 a Gcc12GuardedTask<T> when one of them is a temporary it mishandles.
+template <class T, class... A>
+using CheckedTask = std::conditional_t<async_detail::kAnyDoubleDestroyedOnGcc12<A...>, Gcc12GuardedTask<T>, Task<T>>;
 
 }  // namespace temporal

@@ -54,6 +54,13 @@ class ActivityCancelledError : public TemporalError {
   Reason reason_;
 };
 
+namespace detail {
+// Calls that take an ActivityId are templates, so that on GCC 12 a braced ActivityId written
+// inside a co_await expression is caught (see CheckedTask in temporal/async/task.h).
+template <class I>
+using IdArg = std::enable_if_t<std::is_same_v<std::remove_cvref_t<I>, ActivityId>>;
+}  // namespace detail
+
 class AsyncActivityClient {
  public:
   explicit AsyncActivityClient(Client client) : client_(std::move(client)) {}
@@ -62,41 +69,59 @@ class AsyncActivityClient {
   /// Completes the activity with a result (encoded by the data converter and codecs).
   /// Throws ActivityNotFoundError.
   Task<void> complete_payload(std::string task_token, converter::Payload result) const;
-  Task<void> complete_payload(ActivityId id, converter::Payload result) const;
-  template <class T>
-  Task<void> complete(std::string task_token, const T& result) const {
-    return complete_payload(std::move(task_token), converter::to_payload(result));
+  template <class I = ActivityId, class = detail::IdArg<I>>
+  CheckedTask<void, I> complete_payload(I&& id, converter::Payload result) const {
+    return complete_payload_by_id(std::forward<I>(id), std::move(result));
   }
   template <class T>
-  Task<void> complete(ActivityId id, const T& result) const {
-    return complete_payload(std::move(id), converter::to_payload(result));
+  CheckedTask<void, T> complete(std::string task_token, T&& result) const {
+    return complete_payload(std::move(task_token), converter::to_payload(result));
+  }
+  template <class I = ActivityId, class T, class = detail::IdArg<I>>
+  CheckedTask<void, I, T> complete(I&& id, T&& result) const {
+    return complete_payload_by_id(std::forward<I>(id), converter::to_payload(result));
   }
   /// Completes the activity with no result (binary/null).
   Task<void> complete(std::string task_token) const;
-  Task<void> complete(ActivityId id) const;
+  template <class I = ActivityId, class = detail::IdArg<I>>
+  CheckedTask<void, I> complete(I&& id) const {
+    return complete_payload_by_id(std::forward<I>(id), converter::to_payload(nullptr));
+  }
 
   /// Fails the activity with `failure` (an ApplicationFailure controls retries: non_retryable,
   /// next_retry_delay, type). The server retries per the activity's retry policy.
   Task<void> fail(std::string task_token, const FailureError& failure) const;
-  Task<void> fail(ActivityId id, const FailureError& failure) const;
+  template <class I = ActivityId, class = detail::IdArg<I>>
+  CheckedTask<void, I> fail(I&& id, const FailureError& failure) const {
+    return fail_by_id(std::forward<I>(id), failure, {});
+  }
   Task<void> fail(std::string task_token, const FailureError& failure, converter::Payloads last_heartbeat_details) const;
-  Task<void> fail(ActivityId id, const FailureError& failure, converter::Payloads last_heartbeat_details) const;
+  template <class I = ActivityId, class = detail::IdArg<I>>
+  CheckedTask<void, I> fail(I&& id, const FailureError& failure, converter::Payloads last_heartbeat_details) const {
+    return fail_by_id(std::forward<I>(id), failure, std::move(last_heartbeat_details));
+  }
   /// Any exception: FailureError subclasses keep their kind, others become an ApplicationFailure
   /// named after their type.
   Task<void> fail(std::string task_token, std::exception_ptr error) const;
-  Task<void> fail(ActivityId id, std::exception_ptr error) const;
+  template <class I = ActivityId, class = detail::IdArg<I>>
+  CheckedTask<void, I> fail(I&& id, std::exception_ptr error) const {
+    return fail_error_by_id(std::forward<I>(id), std::move(error));
+  }
 
   /// Confirms that the activity stopped after cancellation was requested (the workflow then sees
   /// it canceled). The server rejects this when no cancellation was requested.
   Task<void> report_cancellation_payloads(std::string task_token, converter::Payloads details) const;
-  Task<void> report_cancellation_payloads(ActivityId id, converter::Payloads details) const;
-  template <class... Details>
-  Task<void> report_cancellation(std::string task_token, const Details&... details) const {
-    return report_cancellation_payloads(std::move(task_token), converter::to_payloads(details...));
+  template <class I = ActivityId, class = detail::IdArg<I>>
+  CheckedTask<void, I> report_cancellation_payloads(I&& id, converter::Payloads details) const {
+    return report_cancellation_by_id(std::forward<I>(id), std::move(details));
   }
   template <class... Details>
-  Task<void> report_cancellation(ActivityId id, const Details&... details) const {
-    return report_cancellation_payloads(std::move(id), converter::to_payloads(details...));
+  CheckedTask<void, Details...> report_cancellation(std::string task_token, Details&&... details) const {
+    return report_cancellation_payloads(std::move(task_token), converter::to_payloads(details...));
+  }
+  template <class I = ActivityId, class... Details, class = detail::IdArg<I>>
+  CheckedTask<void, I, Details...> report_cancellation(I&& id, Details&&... details) const {
+    return report_cancellation_by_id(std::forward<I>(id), converter::to_payloads(details...));
   }
 
   /// Records a heartbeat (details are what a retry of the activity will see). Throws
@@ -104,17 +129,26 @@ class AsyncActivityClient {
   /// requested, paused or reset), as the TypeScript SDK does; ActivityNotFoundError when it is
   /// gone. Note the heartbeat timeout: without heartbeats the activity times out.
   Task<void> heartbeat_payloads(std::string task_token, converter::Payloads details) const;
-  Task<void> heartbeat_payloads(ActivityId id, converter::Payloads details) const;
-  template <class... Details>
-  Task<void> heartbeat(std::string task_token, const Details&... details) const {
-    return heartbeat_payloads(std::move(task_token), converter::to_payloads(details...));
+  template <class I = ActivityId, class = detail::IdArg<I>>
+  CheckedTask<void, I> heartbeat_payloads(I&& id, converter::Payloads details) const {
+    return heartbeat_by_id(std::forward<I>(id), std::move(details));
   }
   template <class... Details>
-  Task<void> heartbeat(ActivityId id, const Details&... details) const {
-    return heartbeat_payloads(std::move(id), converter::to_payloads(details...));
+  CheckedTask<void, Details...> heartbeat(std::string task_token, Details&&... details) const {
+    return heartbeat_payloads(std::move(task_token), converter::to_payloads(details...));
+  }
+  template <class I = ActivityId, class... Details, class = detail::IdArg<I>>
+  CheckedTask<void, I, Details...> heartbeat(I&& id, Details&&... details) const {
+    return heartbeat_by_id(std::forward<I>(id), converter::to_payloads(details...));
   }
 
  private:
+  Task<void> complete_payload_by_id(ActivityId id, converter::Payload result) const;
+  Task<void> fail_by_id(ActivityId id, const FailureError& failure, converter::Payloads last_heartbeat_details) const;
+  Task<void> fail_error_by_id(ActivityId id, std::exception_ptr error) const;
+  Task<void> report_cancellation_by_id(ActivityId id, converter::Payloads details) const;
+  Task<void> heartbeat_by_id(ActivityId id, converter::Payloads details) const;
+
   Client client_;
 };
 

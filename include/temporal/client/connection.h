@@ -15,6 +15,7 @@
 
 #include "temporal/async/cancellation.h"
 #include "temporal/async/task.h"
+#include "temporal/common/logger.h"
 
 namespace temporal::rpc {
 class Channel;
@@ -91,6 +92,9 @@ struct ConnectionOptions {
   std::chrono::milliseconds connect_timeout{10000};
   /// Worker/client identity reported to the server; default `pid@hostname`.
   std::string identity;
+  /// Where the connection's log lines go (each retried call at LogLevel::kDebug); workers on this
+  /// connection use it too unless WorkerOptions::logger is set. Empty: stderr_logger().
+  Logger logger;
 };
 
 /// What the server said about itself at connect time.
@@ -128,7 +132,10 @@ class Connection {
   /// words: unreachable, TLS, authentication) when the server cannot be reached in connect_timeout.
   static Connection connect(ConnectionOptions options);
   /// Awaitable form of connect().
-  static Task<Connection> connect_async(ConnectionOptions options);
+  template <class O = ConnectionOptions, class = std::enable_if_t<std::is_same_v<std::remove_cvref_t<O>, ConnectionOptions>>>
+  static CheckedTask<Connection, O> connect_async(O&& options) {
+    return connect_task(std::forward<O>(options));
+  }
   /// Builds the channel without contacting the server; the first call connects.
   static Connection lazy(ConnectionOptions options);
 
@@ -145,11 +152,14 @@ class Connection {
   void close() const;
 
   /// The transport, for the SDK's own layers.
-  const std::shared_ptr<rpc::Channel>& channel() const { return channel_; }
+  const std::shared_ptr<rpc::Channel>& channel() const;
+
+  struct State;
 
  private:
-  explicit Connection(std::shared_ptr<rpc::Channel> channel) : channel_(std::move(channel)) {}
-  std::shared_ptr<rpc::Channel> channel_;
+  static Task<Connection> connect_task(ConnectionOptions options);
+  explicit Connection(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace temporal::client

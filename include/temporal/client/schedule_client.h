@@ -287,11 +287,17 @@ class ScheduleHandle {
   /// sends nothing. The server silently drops an update whose token is stale, so update() reads the
   /// schedule back and throws ScheduleConflictError if the changes it sent are not there (a
   /// concurrent change won). Exceptions thrown by `fn` propagate and nothing is sent.
-  Task<void> update(std::function<std::optional<ScheduleUpdate>(const ScheduleDescription&)> fn) const;
+  template <class F, class = std::enable_if_t<std::is_invocable_r_v<std::optional<ScheduleUpdate>, F&, const ScheduleDescription&>>>
+  CheckedTask<void, F> update(F&& fn) const {
+    return update_with(std::function<std::optional<ScheduleUpdate>(const ScheduleDescription&)>(std::forward<F>(fn)));
+  }
   /// Sends `update` only if the schedule's conflict token still equals `conflict_token` (from an
   /// earlier describe()): throws ScheduleConflictError, sending nothing, when it has changed, and
   /// after sending verifies as update(fn) does.
-  Task<void> update(ScheduleUpdate update, std::string conflict_token) const;
+  template <class U = ScheduleUpdate, class = std::enable_if_t<std::is_same_v<std::remove_cvref_t<U>, ScheduleUpdate>>>
+  CheckedTask<void, U> update(U&& update, std::string conflict_token) const {
+    return update_if(std::forward<U>(update), std::move(conflict_token));
+  }
 
   /// Pauses the schedule; the note is shown in describe() (default "Paused via C++ SDK").
   Task<void> pause() const;
@@ -307,6 +313,9 @@ class ScheduleHandle {
   Task<void> delete_schedule() const;
 
  private:
+  Task<void> update_with(std::function<std::optional<ScheduleUpdate>(const ScheduleDescription&)> fn) const;
+  Task<void> update_if(ScheduleUpdate update, std::string conflict_token) const;
+
   Client client_;
   std::string id_;
 };
@@ -362,7 +371,10 @@ class ScheduleClient {
   /// Creates a schedule. Throws InvalidArgumentError (before any RPC) for invalid options,
   /// ScheduleAlreadyRunningError when the id is taken, InvalidScheduleError when the server
   /// rejects the spec (a cron string it cannot parse, say).
-  Task<ScheduleHandle> create(std::string schedule_id, ScheduleOptions options) const;
+  template <class O = ScheduleOptions, class = std::enable_if_t<std::is_same_v<std::remove_cvref_t<O>, ScheduleOptions>>>
+  CheckedTask<ScheduleHandle, O> create(std::string schedule_id, O&& options) const {
+    return create_schedule(std::move(schedule_id), std::forward<O>(options));
+  }
   /// A handle for an existing schedule (no RPC).
   ScheduleHandle get_handle(std::string schedule_id) const { return ScheduleHandle(client_, std::move(schedule_id)); }
 
@@ -374,6 +386,8 @@ class ScheduleClient {
   ScheduleListRange list(std::string query, int page_size = 0) const;
 
  private:
+  Task<ScheduleHandle> create_schedule(std::string schedule_id, ScheduleOptions options) const;
+
   Client client_;
 };
 

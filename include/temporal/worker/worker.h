@@ -48,7 +48,7 @@ struct WorkerOptions {
   /// Do not poll for activities (workflow-only worker).
   bool no_activities = false;
   std::string identity;
-  /// Where the worker's log lines go (default: stderr, info and above).
+  /// Where the worker's log lines go. Empty: the connection's ConnectionOptions::logger (stderr by default).
   Logger logger;
 };
 

@@ -30,6 +30,7 @@
 #include <variant>
 #include <vector>
 
+#include "temporal/async/co_await_temporaries.h"
 #include "temporal/common/errors.h"
 #include "temporal/common/function_traits.h"
 #include "temporal/common/retry_policy.h"
@@ -46,31 +47,10 @@ Instance* current();
 Instance& require_current(const char* what);
 void run_later(std::coroutine_handle<> h);
 
-// GCC before 13 destroys a temporary twice when it is a lambda or a braced struct that owns memory
-// (a std::string, a shared_ptr ...) written inside a co_await expression: a double free. The
-// functions of this header that take such values reject them at compile time there, with the form
-// to write instead. Clang and GCC 13+ are not affected.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
-inline constexpr bool kCoAwaitTemporariesDestroyedTwice = true;
-#else
-inline constexpr bool kCoAwaitTemporariesDestroyedTwice = false;
-#endif
-template <class T>
-struct IsStdFunction : std::false_type {};
-template <class S>
-struct IsStdFunction<std::function<S>> : std::true_type {};
-template <class T, class = void>
-struct HasCallOperator : std::false_type {};
-template <class T>
-struct HasCallOperator<T, std::void_t<decltype(&T::operator())>> : std::true_type {};
-/// An argument that GCC 12 would destroy twice if it is a temporary in a co_await expression.
-template <class A, class T = std::remove_cvref_t<A>>
-inline constexpr bool kDoubleDestroyedOnGcc12 =
-    kCoAwaitTemporariesDestroyedTwice && !std::is_lvalue_reference_v<A> && std::is_class_v<T> &&
-    !std::is_trivially_destructible_v<T> && !IsStdFunction<T>::value &&
-    (std::is_aggregate_v<T> || HasCallOperator<T>::value);
-template <class... A>
-inline constexpr bool kAnyDoubleDestroyedOnGcc12 = (kDoubleDestroyedOnGcc12<A> || ...);
+// GCC 12's double destruction of co_await temporaries: temporal/async/co_await_temporaries.h.
+using ::temporal::async_detail::kAnyDoubleDestroyedOnGcc12;
+using ::temporal::async_detail::kCoAwaitTemporariesDestroyedTwice;
+using ::temporal::async_detail::kDoubleDestroyedOnGcc12;
 }  // namespace detail
 
 /// What the functions below return: the awaitable, which co_await takes as it is. When a call

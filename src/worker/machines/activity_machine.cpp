@@ -1,6 +1,5 @@
 #include "worker/machines/activity_machine.h"
 
-#include "client/client_core.h"
 #include "converter/proto.h"
 
 namespace temporal::worker::detail {
@@ -32,7 +31,7 @@ ActivityMachine::ActivityMachine(MachineHost& host, const workflow::detail::cmd:
     converter::to_proto_duration(*o.schedule_to_start_timeout, a->mutable_schedule_to_start_timeout());
   }
   if (o.heartbeat_timeout) converter::to_proto_duration(*o.heartbeat_timeout, a->mutable_heartbeat_timeout());
-  if (o.retry_policy) client::detail::to_proto_retry_policy(*o.retry_policy, a->mutable_retry_policy());
+  if (o.retry_policy) converter::to_proto_retry_policy(*o.retry_policy, a->mutable_retry_policy());
   if (!o.summary.empty()) {
     *c.mutable_user_metadata()->mutable_summary() = converter::to_proto(converter::to_payload(o.summary));
   }

@@ -1,6 +1,5 @@
 #include "worker/machines/close_machine.h"
 
-#include "client/client_core.h"
 #include "converter/proto.h"
 
 namespace temporal::worker::detail {
@@ -44,12 +43,12 @@ CloseMachine::CloseMachine(MachineHost& host, const workflow::detail::cmd::Conti
   if (o.memo.empty()) {
     *a->mutable_memo() = ctx.memo;
   } else {
-    for (const auto& [k, v] : o.memo) (*a->mutable_memo()->mutable_fields())[k] = converter::encode_one(*ctx.data_converter, v);
+    converter::encode_memo(*ctx.data_converter, o.memo, a->mutable_memo());
   }
   if (o.search_attributes.empty()) {
     *a->mutable_search_attributes() = ctx.search_attributes;
   } else {
-    client::detail::encode_search_attributes(o.search_attributes, a->mutable_search_attributes());
+    converter::encode_search_attributes(o.search_attributes, a->mutable_search_attributes());
   }
   host_.queue(this, std::move(c));
 }
