@@ -36,8 +36,8 @@ namespace osv1 = ::temporal::api::operatorservice::v1;
 /// A finished call's status: gRPC code, message and the serialized google.rpc.Status details.
 struct Status {
   grpc::StatusCode code = grpc::StatusCode::OK;
-  std::string message;
-  std::string details;
+  std::string message{};
+  std::string details{};
   /// Why a call failed on this side, without an answer from the server.
   enum class Local {
     kNone,       ///< the server's (or the transport's) status
@@ -46,7 +46,7 @@ struct Status {
     kRejected,   ///< the call was not sent: `error` says why (e.g. an illegal header value)
   };
   Local local = Local::kNone;
-  std::exception_ptr error;
+  std::exception_ptr error{};
   /// For UNAVAILABLE and DEADLINE_EXCEEDED: whether the channel had a live connection to the
   /// server when the call failed (it was reached but did not answer in time).
   bool connected = false;
@@ -55,8 +55,8 @@ struct Status {
 
 template <class T>
 struct Result {
-  Status status;
-  T value;
+  Status status{};
+  T value{};
   bool ok() const { return status.ok(); }
 };
 
@@ -65,21 +65,21 @@ using CallCancellation = CancellationToken;
 
 /// Per-call settings.
 struct CallOptions {
-  std::map<std::string, std::string> metadata;
+  std::map<std::string, std::string> metadata{};
   /// Deadline of each attempt; default ConnectionOptions::rpc_timeout, or what is left until
   /// `deadline` when that is set.
-  std::optional<std::chrono::milliseconds> timeout;
+  std::optional<std::chrono::milliseconds> timeout{};
   /// The whole call's deadline, retries included: no attempt runs past it and no retry starts
   /// after it.
-  std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::optional<std::chrono::steady_clock::time_point> deadline{};
   /// Namespace for the temporal-namespace header; empty means none.
-  std::string namespace_name;
+  std::string namespace_name{};
   /// Retry transient failures (off for task polls, which back off themselves).
   bool retry = true;
   /// Stop retrying once this much time has passed since the call began.
-  std::optional<std::chrono::milliseconds> retry_budget;
+  std::optional<std::chrono::milliseconds> retry_budget{};
   /// Cancels the call (status CANCELLED, Local::kCancelled) when triggered.
-  std::shared_ptr<CallCancellation> cancellation;
+  std::shared_ptr<CallCancellation> cancellation{};
 };
 
 /// Starts a callback-API unary call and resumes the awaiting coroutine with its status.

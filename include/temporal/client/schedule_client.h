@@ -67,7 +67,7 @@ struct ScheduleCalendarSpec {
   std::vector<ScheduleRange> hour = {ScheduleRange{0, 0, 0}};           ///< 0-23
   std::vector<ScheduleRange> day_of_month = {ScheduleRange{1, 31, 0}};  ///< 1-31
   std::vector<ScheduleRange> month = {ScheduleRange{1, 12, 0}};         ///< 1-12
-  std::vector<ScheduleRange> year{};                                      ///< empty: every year
+  std::vector<ScheduleRange> year{};                                    ///< empty: every year
   std::vector<ScheduleRange> day_of_week = {ScheduleRange{0, 6, 0}};    ///< 0-6, 0 is Sunday
   std::string comment{};
   friend bool operator==(const ScheduleCalendarSpec&, const ScheduleCalendarSpec&) = default;
