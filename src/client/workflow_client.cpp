@@ -137,9 +137,9 @@ Task<void> do_signal_with_start(CorePtr core, ClientCall& call, std::string work
                                 SignalWithStart signal, converter::Payloads args, std::string* run_id) {
   ws::SignalWithStartWorkflowExecutionRequest req;
   fill_start(*core, workflow_type, o, args, call.headers, &req);
-  req.set_signal_name(signal.signal_name);
-  if (!signal.signal_args.empty()) {
-    converter::encode_to(core->data_converter, std::move(signal.signal_args), req.mutable_signal_input());
+  req.set_signal_name(signal.signal_name());
+  if (!signal.signal_args().empty()) {
+    converter::encode_to(core->data_converter, signal.signal_args(), req.mutable_signal_input());
   }
   auto opts = core->rpc_options(call.grpc_metadata);
   auto r = co_await rpc::SignalWithStartWorkflowExecution(core->channel(), std::move(req), std::move(opts));
@@ -149,7 +149,7 @@ Task<void> do_signal_with_start(CorePtr core, ClientCall& call, std::string work
 Task<WorkflowHandle> signal_with_start_impl(Client client, std::string workflow_type, WorkflowOptions o,
                                             SignalWithStart signal, converter::Payloads args) {
   validate_options(workflow_type, o);
-  detail::validate_identifier(signal.signal_name, "signal_name", true);
+  detail::validate_identifier(signal.signal_name(), "signal_name", true);
   if (o.workflow_id.empty()) o.workflow_id = temporal::detail::uuid4();
   CorePtr core = client.core();
   ClientCall call;
@@ -211,7 +211,8 @@ CloseOutcome interpret_close_event(const ClientCore& core, const apihistory::His
     case apienums::EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED: {
       const auto& a = e.workflow_execution_terminated_event_attributes();
       std::string reason = a.reason().empty() ? std::string("workflow terminated") : a.reason();
-      return failed("was terminated", RetryState::kNonRetryableFailure, std::make_shared<TerminatedFailure>(reason));
+      return failed("was terminated", RetryState::kNonRetryableFailure,
+                    std::make_shared<TerminatedFailure>(reason, converter::decode_from(dc, a.details())));
     }
     case apienums::EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW: {
       const auto& a = e.workflow_execution_continued_as_new_event_attributes();
@@ -434,7 +435,7 @@ Task<void> do_query(CorePtr core, ClientCall& call, converter::Payloads args, Qu
       std::string msg = s.message;
       if (qf && qf->has_failure()) msg = converter::failure_from_proto(core->data_converter, qf->failure())->message();
       throw QueryFailedError("query '" + call.name + "' on workflow '" + call.workflow_id + "' failed: " + msg,
-                             call.workflow_id, call.run_id);
+                             call.workflow_id, call.run_id, static_cast<int>(s.code), s.details);
     }
     rpc::throw_status(s, context);
   }
@@ -975,7 +976,7 @@ Task<void> WorkflowHandle::cancel(std::string reason) const {
   return cancel_impl(client_.core(), workflow_id_, run_id_, first_execution_run_id_, std::move(reason));
 }
 
-Task<void> WorkflowHandle::terminate(std::string reason, converter::Payloads details) const {
+Task<void> WorkflowHandle::terminate_payloads(std::string reason, converter::Payloads details) const {
   return terminate_impl(client_.core(), workflow_id_, run_id_, first_execution_run_id_, std::move(reason),
                         std::move(details));
 }

@@ -178,3 +178,18 @@ Payload decode_one(const DataConverter& dc, const apicommon::Payload& p) {
 }
 
 }  // namespace temporal::converter
+
+namespace temporal::detail {
+
+void throw_missing_detail(size_t index, size_t count, size_t available) {
+  throw DataConverterError("failure detail " + std::to_string(index) + " (of the " + std::to_string(count) +
+                           " asked for) is missing: the failure carries " + std::to_string(available) +
+                           " detail payload(s)");
+}
+
+void throw_detail_error(size_t index, size_t count, const std::exception& e) {
+  throw DataConverterError("failure detail " + std::to_string(index) + " (of the " + std::to_string(count) +
+                           " asked for): " + e.what());
+}
+
+}  // namespace temporal::detail

@@ -79,7 +79,9 @@ std::shared_ptr<const FailureError> failure_from_proto_at(const DataConverter& d
         message, (type >= 0 && type <= 4) ? static_cast<TimeoutType>(type) : TimeoutType::kUnspecified,
         details_of(dc, in, t.last_heartbeat_details()), stack, cause);
   }
-  if (in.has_terminated_failure_info()) return std::make_shared<TerminatedFailure>(message, stack, cause);
+  if (in.has_terminated_failure_info()) {
+    return std::make_shared<TerminatedFailure>(message, Payloads{}, stack, cause);
+  }
   if (in.has_server_failure_info()) {
     return std::make_shared<ServerFailure>(message, in.server_failure_info().non_retryable(), stack, cause);
   }

@@ -38,42 +38,42 @@ namespace osv1 = ::temporal::api::operatorservice::v1;
 /// ConnectionOptions: rpc knows nothing of the client.
 struct ChannelOptions {
   /// A checked gRPC target (host:port, dns:///..., unix:..., ipv4:...).
-  std::string target;
+  std::string target{};
   /// Sent with every call that reports an identity; never empty.
-  std::string identity;
+  std::string identity{};
   struct Tls {
-    std::string root_certs;   ///< PEM; empty means the system's roots
-    std::string cert_chain;   ///< PEM client certificate (mutual TLS), or empty
-    std::string private_key;  ///< its key
-    std::string server_name;  ///< verify against (and send as SNI) this name instead of the target's host
+    std::string root_certs{};   ///< PEM; empty means the system's roots
+    std::string cert_chain{};   ///< PEM client certificate (mutual TLS), or empty
+    std::string private_key{};  ///< its key
+    std::string server_name{};  ///< verify against (and send as SNI) this name instead of the target's host
   };
   /// Engaged means TLS.
-  std::optional<Tls> tls;
+  std::optional<Tls> tls{};
   /// `authorization: Bearer <key>`; the provider, when set, is asked for every call instead.
-  std::string api_key;
-  std::function<std::string()> api_key_provider;
+  std::string api_key{};
+  std::function<std::string()> api_key_provider{};
   /// An HTTP CONNECT proxy as gRPC's grpc.http_proxy argument takes it, or empty.
-  std::string http_proxy;
+  std::string http_proxy{};
   /// Checked headers (names lower-case) added to every call.
-  std::map<std::string, std::string> metadata;
+  std::map<std::string, std::string> metadata{};
   /// Deadline of each attempt when the call sets none.
   std::chrono::milliseconds rpc_timeout{10000};
   /// Retries of transient failures: the delays, and attempts in all (1 = no retries).
-  detail::Backoff retry_backoff;
-  detail::Backoff retry_backoff_resource_exhausted;
+  detail::Backoff retry_backoff{};
+  detail::Backoff retry_backoff_resource_exhausted{};
   int max_attempts = 10;
   std::chrono::milliseconds keepalive_interval{30000};
   std::chrono::milliseconds keepalive_timeout{15000};
   int max_message_bytes = 128 * 1024 * 1024;
   /// Receives a line for every retry (kDebug). Never empty.
-  Logger logger;
+  Logger logger{};
 };
 
 /// A finished call's status: gRPC code, message and the serialized google.rpc.Status details.
 struct Status {
   grpc::StatusCode code = grpc::StatusCode::OK;
-  std::string message;
-  std::string details;
+  std::string message{};
+  std::string details{};
   /// Why a call failed on this side, without an answer from the server.
   enum class Local {
     kNone,       ///< the server's (or the transport's) status
@@ -82,7 +82,7 @@ struct Status {
     kRejected,   ///< the call was not sent: `error` says why (e.g. an illegal header value)
   };
   Local local = Local::kNone;
-  std::exception_ptr error;
+  std::exception_ptr error{};
   /// For UNAVAILABLE and DEADLINE_EXCEEDED: whether the channel had a live connection to the
   /// server when the call failed (it was reached but did not answer in time).
   bool connected = false;
@@ -91,8 +91,8 @@ struct Status {
 
 template <class T>
 struct Result {
-  Status status;
-  T value;
+  Status status{};
+  T value{};
   bool ok() const { return status.ok(); }
 };
 
@@ -101,21 +101,21 @@ using CallCancellation = CancellationToken;
 
 /// Per-call settings.
 struct CallOptions {
-  std::map<std::string, std::string> metadata;
+  std::map<std::string, std::string> metadata{};
   /// Deadline of each attempt; default ConnectionOptions::rpc_timeout, or what is left until
   /// `deadline` when that is set.
-  std::optional<std::chrono::milliseconds> timeout;
+  std::optional<std::chrono::milliseconds> timeout{};
   /// The whole call's deadline, retries included: no attempt runs past it and no retry starts
   /// after it.
-  std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::optional<std::chrono::steady_clock::time_point> deadline{};
   /// Namespace for the temporal-namespace header; empty means none.
-  std::string namespace_name;
+  std::string namespace_name{};
   /// Retry transient failures (off for task polls, which back off themselves).
   bool retry = true;
   /// Stop retrying once this much time has passed since the call began.
-  std::optional<std::chrono::milliseconds> retry_budget;
+  std::optional<std::chrono::milliseconds> retry_budget{};
   /// Cancels the call (status CANCELLED, Local::kCancelled) when triggered.
-  std::shared_ptr<CallCancellation> cancellation;
+  std::shared_ptr<CallCancellation> cancellation{};
 };
 
 /// Starts a callback-API unary call and resumes the awaiting coroutine with its status.

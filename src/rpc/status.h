@@ -13,12 +13,12 @@ namespace temporal::rpc {
 
 /// What the failed call was about, so the error can name it.
 struct ErrorContext {
-  std::string operation;  ///< e.g. "start workflow"
-  std::string address;
-  std::string namespace_name;
-  std::string workflow_id;
-  std::string run_id;
-  std::string update_id;  ///< for update calls: NOT_FOUND about the update is not about the workflow
+  std::string operation{};  ///< e.g. "start workflow"
+  std::string address{};
+  std::string namespace_name{};
+  std::string workflow_id{};
+  std::string run_id{};
+  std::string update_id{};  ///< for update calls: NOT_FOUND about the update is not about the workflow
 };
 
 /// The details of a failed call's google.rpc.Status (empty when it has none or they do not parse).

@@ -1,11 +1,114 @@
 #include "temporal/worker/worker.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 
 #include "worker/activity_worker.h"
 #include "worker/workflow_worker.h"
 
 namespace temporal::worker {
+
+namespace {
+
+// run_until_signal: the handler only writes the signal number to a pipe (async-signal-safe), so
+// whichever thread the kernel picks, a worker thread included, the waiting thread learns of it.
+std::atomic<int> g_signal_pipe{-1};  // write end, -1 when no run_until_signal is active
+std::atomic<int> g_signals_seen{0};
+std::atomic<bool> g_signal_waiter_active{false};
+
+constexpr char kSecondSigint[] = "temporal: second SIGINT during the worker's graceful shutdown; exiting now\n";
+constexpr char kSecondSigterm[] = "temporal: second SIGTERM during the worker's graceful shutdown; exiting now\n";
+
+extern "C" void temporal_worker_on_stop_signal(int sig) {
+  const int saved_errno = errno;
+  if (g_signals_seen.fetch_add(1) > 0) {
+    // Impatient: say so, then die by the signal's default action (re-raised; it is blocked
+    // while this handler runs, so it lands once the handler returns).
+    if (sig == SIGINT) {
+      (void)!::write(STDERR_FILENO, kSecondSigint, sizeof(kSecondSigint) - 1);
+    } else {
+      (void)!::write(STDERR_FILENO, kSecondSigterm, sizeof(kSecondSigterm) - 1);
+    }
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+    errno = saved_errno;
+    return;
+  }
+  const int fd = g_signal_pipe.load();
+  if (fd >= 0) {
+    const unsigned char b = static_cast<unsigned char>(sig);
+    (void)!::write(fd, &b, 1);
+  }
+  errno = saved_errno;
+}
+
+// Installs the handlers for its lifetime and puts back what was there before.
+class StopSignals {
+ public:
+  StopSignals() {
+    bool expected = false;
+    if (!g_signal_waiter_active.compare_exchange_strong(expected, true)) {
+      throw UsageError("Worker::run_until_signal is already running in this process; call it once at a time");
+    }
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+      const int err = errno;
+      g_signal_waiter_active = false;
+      throw TemporalError(std::string("Worker::run_until_signal: pipe2() failed: ") + std::strerror(err));
+    }
+    read_fd_ = fds[0];
+    write_fd_ = fds[1];
+    g_signals_seen = 0;
+    g_signal_pipe = write_fd_;
+    struct sigaction sa {};
+    sa.sa_handler = temporal_worker_on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &sa, &old_int_);
+    ::sigaction(SIGTERM, &sa, &old_term_);
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    ::pthread_sigmask(SIG_UNBLOCK, &stop, &old_mask_);
+  }
+  ~StopSignals() {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+    ::pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
+    g_signal_pipe = -1;
+    ::close(read_fd_);
+    ::close(write_fd_);
+    g_signal_waiter_active = false;
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+  /// The signal that arrived within `timeout`, or 0.
+  int wait(std::chrono::milliseconds timeout) const {
+    pollfd p{read_fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return 0;
+    unsigned char b = 0;
+    return ::read(read_fd_, &b, 1) == 1 ? b : 0;
+  }
+
+ private:
+  int read_fd_ = -1;
+  int write_fd_ = -1;
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+  sigset_t old_mask_{};
+};
+
+}  // namespace
 
 struct Worker::Impl {
   Impl(client::Client c, WorkerOptions o) : client(std::move(c)), options(std::move(o)) {}
@@ -101,6 +204,28 @@ void Worker::run() {
     shutdown();
     std::rethrow_exception(fatal);
   }
+}
+
+void Worker::run_until_signal() {
+  StopSignals signals;
+  start();
+  int sig = 0;
+  for (;;) {
+    {
+      std::lock_guard lock(impl_->mu);
+      if (impl_->stopped || impl_->fatal) break;
+    }
+    // Short waits: shutdown() from another thread or a fatal error also end the wait.
+    if ((sig = signals.wait(std::chrono::milliseconds(100))) != 0) break;
+  }
+  if (sig != 0) {
+    const Logger& log = impl_->options.logger ? impl_->options.logger : stderr_logger();
+    log(LogLevel::kInfo, std::string("worker: received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                             ", shutting down gracefully (a second signal exits at once)");
+  }
+  shutdown();
+  auto fatal = fatal_error();
+  if (fatal) std::rethrow_exception(fatal);
 }
 
 void Worker::shutdown() {

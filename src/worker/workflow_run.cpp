@@ -19,7 +19,12 @@ WorkflowRun::WorkflowRun(const workflow::WorkflowDefinition* definition, const c
                          std::string namespace_name, std::string task_queue, std::string workflow_id,
                          std::string run_id, Logger logger)
     : instance_(definition, std::move(logger)),
-      machines_(MachineContext{data_converter, std::move(namespace_name), std::move(task_queue), {}},
+      machines_(MachineContext{.data_converter = data_converter,
+                               .namespace_name = std::move(namespace_name),
+                               .task_queue = std::move(task_queue),
+                               .workflow_type = {},
+                               .memo = {},
+                               .search_attributes = {}},
                 std::move(workflow_id), std::move(run_id), [this](workflow::detail::Activation a) {
                   CodeRunning running(code_clock_);
                   return instance_.activate(std::move(a));

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compile-time checks of the public API against GCC 12's double destruction of co_await
-# temporaries (temporal/async/task.h): each snippet in this folder says in its first line whether
+# temporaries (temporal/async/co_await_temporaries.h): each snippet in co_await/ says in its first line whether
 # it must compile everywhere (`// expect: compile`) or must be rejected by GCC < 13 with the
 # guard's message and compile elsewhere (`// expect: gcc12-rejects`).
 #   check.sh <c++ compiler> <include dir>...
@@ -19,7 +19,7 @@ no
 #endif' | tr -d '[:space:]')
 
 failed=0
-for src in "$here"/*.cpp; do
+for src in "$here"/co_await/*.cpp; do
   name=$(basename "$src")
   expect=$(sed -n '1s|^// expect: ||p' "$src")
   out=$("$cxx" -std=c++20 -fsyntax-only "${includes[@]}" "$src" 2>&1)

@@ -262,7 +262,7 @@ std::vector<BadInput> bad_inputs(const Fixture& f) {
         WorkflowOptions o;
         o.task_queue = q;
         o.workflow_id = unique("sws");
-        c.workflow().signal_with_start("signalsAndQueries", o, SignalWithStart{}).get();
+        c.workflow().signal_with_start("signalsAndQueries", o, SignalWithStart::of("")).get();
       },
       "signal_name"));
   rows.push_back(invalid("empty query name", [running](Client&) { running.query<json>("").get(); }, "query_type"));

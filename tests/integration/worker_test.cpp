@@ -171,7 +171,7 @@ TEST_F(WorkerTest, SignalsQueriesAndUpdatesReachTheWorkflow) {
 TEST_F(WorkerTest, SignalsSentBeforeTheHandlerExistsAreNotLost) {
   auto o = options("early");
   auto h = client_->workflow()
-               .signal_with_start("chat", o, client::SignalWithStart{"add", converter::to_payloads(std::string("early"))})
+               .signal_with_start("chat", o, client::SignalWithStart::of("add", std::string("early")))
                .get();
   h.signal("finish").get();
   EXPECT_EQ(h.result<std::vector<std::string>>().get(), (std::vector<std::string>{"early"}));

@@ -695,7 +695,7 @@ TEST_F(CppWorkflowInterop, CppSignalsAndQueriesACppWorkflowAlsoAfterItCompleted)
 
 TEST_F(CppWorkflowInterop, CppSignalWithStartStartsWhenNotRunningAndSignalsWhenRunning) {
   auto o = options("sws");
-  auto increment = [](int64_t by) { return client::SignalWithStart{"increment", converter::to_payloads(by)}; };
+  auto increment = [](int64_t by) { return client::SignalWithStart::of("increment", by); };
   auto first = workflows().signal_with_start("counter", o, increment(5), int64_t{10}).get();
   EXPECT_EQ(first.workflow_id(), o.workflow_id);
   EXPECT_FALSE(first.run_id().empty());
@@ -789,7 +789,7 @@ TEST_F(CppWorkflowInterop, CppCancelEndsTheCppWorkflowCanceledAfterItsCleanup) {
 
 TEST_F(CppWorkflowInterop, CppTerminateEndsTheCppWorkflowWithReasonAndDetails) {
   auto handle = workflows().start("counter", options("term"), int64_t{1}).get();
-  handle.terminate("enough", converter::to_payloads(std::string("why"), int64_t{7})).get();
+  handle.terminate("enough", std::string("why"), int64_t{7}).get();
   try {
     handle.result<int64_t>().get();
     FAIL() << "a terminated workflow returned a result";

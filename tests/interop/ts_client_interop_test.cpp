@@ -100,7 +100,7 @@ TEST_F(TsClientInterop, TheTypeScriptClientReadsMemoAndSearchAttributesCppSet) {
 
 TEST_F(TsClientInterop, TerminateByCppIsSeenAsTerminatedWithReasonAndDetails) {
   auto handle = client_->workflow().start("sleeper", options("term"), 3600000).get();
-  handle.terminate("enough", converter::to_payloads(std::string("why"), json{{"code", 42}})).get();
+  handle.terminate("enough", std::string("why"), json{{"code", 42}}).get();
   auto out = ts_client({"result", handle.workflow_id()});
   EXPECT_EQ(out["status"], "terminated") << out.dump();
   EXPECT_EQ(out["error"]["failureType"], "TerminatedFailure") << out.dump();

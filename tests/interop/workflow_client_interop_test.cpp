@@ -157,7 +157,7 @@ TEST_F(WorkflowClientInterop, CancelEndsTheWorkflowAsCanceled) {
 
 TEST_F(WorkflowClientInterop, TerminateCarriesReasonAndDetails) {
   auto handle = client_->workflow().start("sleeper", options("term"), 3600000).get();
-  handle.terminate("enough", converter::to_payloads(std::string("why"))).get();
+  handle.terminate("enough", std::string("why")).get();
   try {
     handle.result<json>().get();
     FAIL();
@@ -241,10 +241,10 @@ TEST_F(WorkflowClientInterop, StartingTheSameIdTwiceRaisesAlreadyStarted) {
 TEST_F(WorkflowClientInterop, SignalWithStartStartsThenSignalsTheRunningWorkflow) {
   auto o = options("sws");
   auto h1 = client_->workflow().signal_with_start("signalsAndQueries", o,
-                                                   SignalWithStart{"add", converter::to_payloads(std::string("first"))})
+                                                   SignalWithStart::of("add", std::string("first")))
                 .get();
   auto h2 = client_->workflow().signal_with_start("signalsAndQueries", o,
-                                                   SignalWithStart{"add", converter::to_payloads(std::string("second"))})
+                                                   SignalWithStart::of("add", std::string("second")))
                 .get();
   EXPECT_EQ(h1.first_execution_run_id(), h2.first_execution_run_id());
   EXPECT_EQ(h1.query<json>("getMessages").get(), json::parse(R"(["first","second"])"));

@@ -26,14 +26,14 @@ Scenario signal_signal_with_start() {
   s.run = [](Context& ctx) {
     // Starts the workflow with 1 and signals 42.
     auto started = ctx.client().workflow()
-                       .signal_with_start("Workflow", ctx.workflow_options(), {"add", converter::to_payloads(42)}, 1)
+                       .signal_with_start("Workflow", ctx.workflow_options(), client::SignalWithStart::of("add", 42), 1)
                        .get();
     check_eq(started.result<int>().get(), 43, "result of the workflow signal-with-start started");
 
     // The workflow runs already (waiting with -2): the signal goes to it and no new run starts.
     auto options = ctx.workflow_options();
     auto existing = ctx.client().workflow().start("Workflow", options, -2).get();
-    auto signaled = ctx.client().workflow().signal_with_start("Workflow", options, {"add", converter::to_payloads(42)}, -2).get();
+    auto signaled = ctx.client().workflow().signal_with_start("Workflow", options, client::SignalWithStart::of("add", 42), -2).get();
     check_eq(signaled.run_id(), existing.run_id(), "run signal-with-start reached");
     check_eq(existing.result<int>().get(), 40, "result of the existing workflow");
   };

@@ -25,22 +25,22 @@ namespace temporal::activity {
 
 /// What the server told the worker about this activity attempt. Immutable during the attempt.
 struct Info {
-  std::string task_token;  ///< opaque bytes; give them to AsyncActivityClient to complete later
-  std::string workflow_namespace;
-  std::string workflow_id;
-  std::string workflow_run_id;
-  std::string workflow_type;
-  std::string activity_id;
-  std::string activity_type;
-  std::string task_queue;
+  std::string task_token{};  ///< opaque bytes; give them to AsyncActivityClient to complete later
+  std::string workflow_namespace{};
+  std::string workflow_id{};
+  std::string workflow_run_id{};
+  std::string workflow_type{};
+  std::string activity_id{};
+  std::string activity_type{};
+  std::string task_queue{};
   int attempt = 1;
-  std::chrono::system_clock::time_point scheduled_time;
-  std::chrono::system_clock::time_point started_time;
-  std::optional<std::chrono::milliseconds> schedule_to_close_timeout;
-  std::optional<std::chrono::milliseconds> start_to_close_timeout;
-  std::optional<std::chrono::milliseconds> heartbeat_timeout;
+  std::chrono::system_clock::time_point scheduled_time{};
+  std::chrono::system_clock::time_point started_time{};
+  std::optional<std::chrono::milliseconds> schedule_to_close_timeout{};
+  std::optional<std::chrono::milliseconds> start_to_close_timeout{};
+  std::optional<std::chrono::milliseconds> heartbeat_timeout{};
   /// Details of the last heartbeat of a previous attempt (to resume from).
-  converter::Payloads heartbeat_details;
+  converter::Payloads heartbeat_details{};
 };
 
 /// The running activity's info.

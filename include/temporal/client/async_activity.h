@@ -25,9 +25,9 @@ namespace temporal::client {
 
 /// An activity by its workflow and activity id. An empty run_id means the workflow's latest run.
 struct ActivityId {
-  std::string workflow_id;
-  std::string run_id;
-  std::string activity_id;
+  std::string workflow_id{};
+  std::string run_id{};
+  std::string activity_id{};
 };
 
 /// The activity is unknown to the server: it finished, timed out, was never scheduled, or its

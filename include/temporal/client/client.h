@@ -59,12 +59,12 @@ class ClientInterceptor {
 
 struct ClientOptions {
   /// Namespace of every call; empty means the connection's.
-  std::string namespace_name;
-  converter::DataConverter data_converter;
+  std::string namespace_name{};
+  converter::DataConverter data_converter{};
   /// Outermost first.
-  std::vector<std::shared_ptr<ClientInterceptor>> interceptors;
+  std::vector<std::shared_ptr<ClientInterceptor>> interceptors{};
   /// Identity reported to the server; empty means the connection's.
-  std::string identity;
+  std::string identity{};
 };
 
 namespace detail {

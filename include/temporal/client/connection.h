@@ -26,13 +26,13 @@ namespace temporal::client {
 /// TLS settings. An engaged `ConnectionOptions::tls` turns TLS on.
 struct TlsOptions {
   /// PEM of the CA that signed the server's certificate; empty means the system's roots.
-  std::string server_root_ca_cert;
+  std::string server_root_ca_cert{};
   /// Name to verify the server certificate against (and send as SNI/authority), when it differs
   /// from the host of `address`.
-  std::string server_name_override;
+  std::string server_name_override{};
   /// PEM client certificate and key for mutual TLS; both or neither.
-  std::string client_cert;
-  std::string client_private_key;
+  std::string client_cert{};
+  std::string client_private_key{};
 };
 
 /// How transient failures (UNAVAILABLE, RESOURCE_EXHAUSTED, ABORTED, UNKNOWN, and INTERNAL where the
@@ -56,10 +56,10 @@ struct KeepAliveOptions {
 /// `grpc_proxy`/`https_proxy`/`http_proxy` environment variables, which gRPC reads otherwise).
 struct HttpConnectProxyOptions {
   /// host:port of the proxy.
-  std::string target_host;
+  std::string target_host{};
   /// Basic authentication (Proxy-Authorization); both or neither.
-  std::string basic_auth_user;
-  std::string basic_auth_password;
+  std::string basic_auth_user{};
+  std::string basic_auth_password{};
 };
 
 /// Everything needed to reach a Temporal server. Fill with designated initializers. Everything is
@@ -72,29 +72,29 @@ struct ConnectionOptions {
   /// Namespace sent in the temporal-namespace header by default; Client may override it.
   std::string namespace_name = "default";
   /// TLS; engaged means on. An API key turns TLS on (with system roots) unless `tls_disabled`.
-  std::optional<TlsOptions> tls;
+  std::optional<TlsOptions> tls{};
   bool tls_disabled = false;
   /// Sent as `authorization: Bearer <key>`. `api_key_provider`, when set, is called for every call
   /// instead (and must be thread-safe and fast).
-  std::string api_key;
-  std::function<std::string()> api_key_provider;
+  std::string api_key{};
+  std::function<std::string()> api_key_provider{};
   /// Tunnel through an HTTP CONNECT proxy.
-  std::optional<HttpConnectProxyOptions> http_connect_proxy;
+  std::optional<HttpConnectProxyOptions> http_connect_proxy{};
   /// Headers added to every call.
-  std::map<std::string, std::string> metadata;
+  std::map<std::string, std::string> metadata{};
   /// Deadline of each RPC attempt when the call itself sets none. Positive.
   std::chrono::milliseconds rpc_timeout{10000};
-  RetryOptions retry;
-  KeepAliveOptions keepalive;
+  RetryOptions retry{};
+  KeepAliveOptions keepalive{};
   /// Max gRPC message size, both directions.
   int max_message_bytes = 128 * 1024 * 1024;
   /// How long connect() keeps trying to reach the server. Positive.
   std::chrono::milliseconds connect_timeout{10000};
   /// Worker/client identity reported to the server; default `pid@hostname`.
-  std::string identity;
+  std::string identity{};
   /// Where the connection's log lines go (each retried call at LogLevel::kDebug); workers on this
   /// connection use it too unless WorkerOptions::logger is set. Empty: stderr_logger().
-  Logger logger;
+  Logger logger{};
 };
 
 /// What the server said about itself at connect time.
@@ -116,14 +116,14 @@ struct SystemInfo {
 struct CallOptions {
   /// gRPC headers added to each call. Names are lower-cased; names must be letters, digits, '-',
   /// '_' or '.', values printable ASCII unless the name ends in "-bin" (binary values).
-  std::map<std::string, std::string> metadata;
+  std::map<std::string, std::string> metadata{};
   /// The deadline of each whole call, retries and long polls included: every call made through the
   /// client ends within it (result() and update results too), with DeadlineExceededError. Unset:
   /// each RPC attempt gets ConnectionOptions::rpc_timeout, and waits (result(), update results)
   /// last until what they wait for happens. Must be positive; milliseconds::max() means no deadline.
-  std::optional<std::chrono::milliseconds> timeout;
+  std::optional<std::chrono::milliseconds> timeout{};
   /// Cancels every call made through the client, in flight or later, with CallCancelledError.
-  std::optional<CancellationToken> cancellation;
+  std::optional<CancellationToken> cancellation{};
 };
 
 class Connection {

@@ -67,28 +67,28 @@ struct ScheduleCalendarSpec {
   std::vector<ScheduleRange> hour = {ScheduleRange{0, 0, 0}};           ///< 0-23
   std::vector<ScheduleRange> day_of_month = {ScheduleRange{1, 31, 0}};  ///< 1-31
   std::vector<ScheduleRange> month = {ScheduleRange{1, 12, 0}};         ///< 1-12
-  std::vector<ScheduleRange> year;                                      ///< empty: every year
+  std::vector<ScheduleRange> year{};                                    ///< empty: every year
   std::vector<ScheduleRange> day_of_week = {ScheduleRange{0, 6, 0}};    ///< 0-6, 0 is Sunday
-  std::string comment;
+  std::string comment{};
   friend bool operator==(const ScheduleCalendarSpec&, const ScheduleCalendarSpec&) = default;
 };
 
 /// When a schedule acts: the union of `calendars`, `intervals` and `cron_strings`, minus the
 /// times matching `skip`, within [start_at, end_at].
 struct ScheduleSpec {
-  std::vector<ScheduleCalendarSpec> calendars;
-  std::vector<ScheduleIntervalSpec> intervals;
+  std::vector<ScheduleCalendarSpec> calendars{};
+  std::vector<ScheduleIntervalSpec> intervals{};
   /// Cron expressions ("0 12 * * MON-FRI", "@hourly", "@every 10m"). Input only: the server
   /// compiles them into `calendars` (and `intervals`), which is what describe() returns.
-  std::vector<std::string> cron_strings;
+  std::vector<std::string> cron_strings{};
   /// Times to leave out (wire field exclude_structured_calendar).
-  std::vector<ScheduleCalendarSpec> skip;
-  std::optional<Time> start_at;
-  std::optional<Time> end_at;
+  std::vector<ScheduleCalendarSpec> skip{};
+  std::optional<Time> start_at{};
+  std::optional<Time> end_at{};
   /// Each action is delayed by a random amount up to this.
-  std::optional<std::chrono::milliseconds> jitter;
+  std::optional<std::chrono::milliseconds> jitter{};
   /// IANA time zone of the calendars; empty means UTC.
-  std::string time_zone_name;
+  std::string time_zone_name{};
   friend bool operator==(const ScheduleSpec&, const ScheduleSpec&) = default;
 };
 
@@ -97,10 +97,10 @@ struct ScheduleSpec {
 /// required. id_conflict_policy, cron_schedule, start_delay and request_eager_start do not apply
 /// to schedules and must stay unset.
 struct ScheduleActionStartWorkflow {
-  std::string workflow_type;
+  std::string workflow_type{};
   /// Already-encoded arguments (describe() returns them decoded by the codec chain).
-  converter::Payloads args;
-  WorkflowOptions options;
+  converter::Payloads args{};
+  WorkflowOptions options{};
 
   template <class... Args>
   static ScheduleActionStartWorkflow with_args(std::string workflow_type, WorkflowOptions options, const Args&... args) {
@@ -112,14 +112,14 @@ struct SchedulePolicies {
   ScheduleOverlapPolicy overlap = ScheduleOverlapPolicy::kUnspecified;
   /// How late an action may still start after the server was unavailable; default one year
   /// (minimum ten seconds).
-  std::optional<std::chrono::milliseconds> catchup_window;
+  std::optional<std::chrono::milliseconds> catchup_window{};
   /// Pause the schedule when a workflow it started fails or times out.
   bool pause_on_failure = false;
 };
 
 struct ScheduleState {
   /// Free text shown in the UI and by describe(); pause() and unpause() set it too.
-  std::string note;
+  std::string note{};
   bool paused = false;
   /// When true, only `remaining_actions` more scheduled actions run (manual triggers and
   /// backfills do not count).
@@ -129,16 +129,16 @@ struct ScheduleState {
 
 /// The four parts of a schedule that update() replaces.
 struct Schedule {
-  ScheduleSpec spec;
-  ScheduleActionStartWorkflow action;
-  SchedulePolicies policies;
-  ScheduleState state;
+  ScheduleSpec spec{};
+  ScheduleActionStartWorkflow action{};
+  SchedulePolicies policies{};
+  ScheduleState state{};
 };
 
 /// A past time range to run the actions of as if the schedule had been there (start and end inclusive).
 struct ScheduleBackfill {
-  Time start_at;
-  Time end_at;
+  Time start_at{};
+  Time end_at{};
   ScheduleOverlapPolicy overlap = ScheduleOverlapPolicy::kUnspecified;
 };
 
@@ -146,17 +146,17 @@ struct ScheduleBackfill {
 /// `action.options.workflow_id` are required, and the spec must name some time unless the
 /// schedule is triggered or backfilled at creation.
 struct ScheduleOptions {
-  ScheduleSpec spec;
-  ScheduleActionStartWorkflow action;
-  SchedulePolicies policies;
-  ScheduleState state;
+  ScheduleSpec spec{};
+  ScheduleActionStartWorkflow action{};
+  SchedulePolicies policies{};
+  ScheduleState state{};
   /// Memo and search attributes of the schedule itself (not of the workflows it starts).
-  Memo memo;
-  SearchAttributes search_attributes;
+  Memo memo{};
+  SearchAttributes search_attributes{};
   /// Run the action once right away.
   bool trigger_immediately = false;
   /// Past ranges to run at creation.
-  std::vector<ScheduleBackfill> backfills;
+  std::vector<ScheduleBackfill> backfills{};
 };
 
 /// One action the schedule took.
@@ -201,9 +201,9 @@ struct ScheduleDescription {
 /// What an update function returns: the new schedule, and optionally new search attributes and
 /// memo for the schedule itself (nullopt leaves them as they are).
 struct ScheduleUpdate {
-  Schedule schedule;
-  std::optional<SearchAttributes> search_attributes;
-  std::optional<Memo> memo;
+  Schedule schedule{};
+  std::optional<SearchAttributes> search_attributes{};
+  std::optional<Memo> memo{};
 };
 
 /// One row of list(): what the visibility store keeps about a schedule.

@@ -43,32 +43,32 @@ enum class WorkflowIdConflictPolicy { kUnspecified = 0, kFail = 1, kUseExisting 
 /// Task priority (Temporal 1.27+): lower key runs first; 0 means the server default.
 struct Priority {
   int priority_key = 0;
-  std::string fairness_key;
+  std::string fairness_key{};
   float fairness_weight = 0;
 };
 
 /// How to start a workflow. `task_queue` is required; everything else has a default.
 struct WorkflowOptions {
-  std::string task_queue;
+  std::string task_queue{};
   /// Business id; empty means a random UUID (read it from the handle).
-  std::string workflow_id;
-  std::optional<std::chrono::milliseconds> workflow_execution_timeout;
-  std::optional<std::chrono::milliseconds> workflow_run_timeout;
-  std::optional<std::chrono::milliseconds> workflow_task_timeout;
+  std::string workflow_id{};
+  std::optional<std::chrono::milliseconds> workflow_execution_timeout{};
+  std::optional<std::chrono::milliseconds> workflow_run_timeout{};
+  std::optional<std::chrono::milliseconds> workflow_task_timeout{};
   WorkflowIdReusePolicy id_reuse_policy = WorkflowIdReusePolicy::kUnspecified;
   WorkflowIdConflictPolicy id_conflict_policy = WorkflowIdConflictPolicy::kUnspecified;
-  std::optional<RetryPolicy> retry_policy;
+  std::optional<RetryPolicy> retry_policy{};
   /// Cron schedule ("*/5 * * * *"); schedules are the modern alternative.
-  std::string cron_schedule;
-  Memo memo;
-  SearchAttributes search_attributes;
+  std::string cron_schedule{};
+  Memo memo{};
+  SearchAttributes search_attributes{};
   /// Temporal headers delivered to the workflow (interceptors may add more).
-  Headers headers;
-  std::optional<std::chrono::milliseconds> start_delay;
+  Headers headers{};
+  std::optional<std::chrono::milliseconds> start_delay{};
   /// Shown in the UI; plain text / markdown.
-  std::string static_summary;
-  std::string static_details;
-  std::optional<Priority> priority;
+  std::string static_summary{};
+  std::string static_details{};
+  std::optional<Priority> priority{};
   /// Ask the server to hand the first workflow task to a local worker (eager start).
   bool request_eager_start = false;
 };
@@ -87,8 +87,8 @@ enum class WorkflowExecutionStatus {
 const char* to_string(WorkflowExecutionStatus status);
 
 struct WorkflowExecution {
-  std::string workflow_id;
-  std::string run_id;
+  std::string workflow_id{};
+  std::string run_id{};
 };
 
 /// One row of list() and the core of describe().
@@ -142,7 +142,7 @@ struct ResultOptions {
   /// client's CallOptions::timeout also bounds the wait; the earlier of the two wins. Without
   /// either, result() waits until the workflow closes, across server restarts and outages (end it
   /// with a CancellationToken or Connection::close()).
-  std::optional<std::chrono::milliseconds> timeout;
+  std::optional<std::chrono::milliseconds> timeout{};
 };
 
 /// Update lifecycle stage to wait for before start_update returns.
@@ -150,9 +150,9 @@ enum class WorkflowUpdateStage { kAdmitted = 1, kAccepted = 2, kCompleted = 3 };
 
 struct UpdateOptions {
   /// Idempotency key; empty means a random UUID.
-  std::string update_id;
+  std::string update_id{};
   WorkflowUpdateStage wait_for_stage = WorkflowUpdateStage::kAccepted;
-  Headers headers;
+  Headers headers{};
 };
 
 class WorkflowClient;
@@ -270,8 +270,14 @@ class WorkflowHandle {
 
   /// Requests cancellation; the workflow decides how to react.
   Task<void> cancel(std::string reason = {}) const;
-  /// Ends the workflow at once; its code gets no chance to react.
-  Task<void> terminate(std::string reason = {}, converter::Payloads details = {}) const;
+  /// Ends the workflow at once; its code gets no chance to react. Each detail is encoded into its
+  /// own payload; result() then throws WorkflowFailedError whose cause is a TerminatedFailure with
+  /// the reason as message() and these details (`cause_as<TerminatedFailure>()->details<T...>()`).
+  template <class... Details>
+  Task<void> terminate(std::string reason = {}, const Details&... details) const {
+    return terminate_payloads(std::move(reason), converter::to_payloads(details...));
+  }
+  Task<void> terminate_payloads(std::string reason, converter::Payloads details) const;
   Task<WorkflowExecutionDescription> describe() const;
   /// Every event of the run, all pages fetched.
   Task<WorkflowHistory> fetch_history() const;
@@ -305,10 +311,29 @@ class WorkflowHandle {
   std::string result_run_id_;
 };
 
-/// signal_with_start: the signal sent with the start.
-struct SignalWithStart {
-  std::string signal_name;
-  converter::Payloads signal_args;
+/// signal_with_start: the signal sent with the start, built like signal()'s arguments:
+/// `SignalWithStart::of("add", std::string("item"), 3)`. A plain value.
+class SignalWithStart {
+ public:
+  /// The signal `name` with each argument encoded into its own payload.
+  template <class... Args>
+  static SignalWithStart of(std::string name, const Args&... args) {
+    return of_payloads(std::move(name), converter::to_payloads(args...));
+  }
+  /// The signal with arguments already encoded.
+  static SignalWithStart of_payloads(std::string name, converter::Payloads args) {
+    SignalWithStart s;
+    s.name_ = std::move(name);
+    s.args_ = std::move(args);
+    return s;
+  }
+  const std::string& signal_name() const { return name_; }
+  const converter::Payloads& signal_args() const { return args_; }
+
+ private:
+  SignalWithStart() = default;
+  std::string name_;
+  converter::Payloads args_;
 };
 
 /// One page of list().
@@ -380,10 +405,20 @@ class WorkflowClient {
     return start_payloads(std::move(workflow_type), std::move(options), converter::to_payloads(args...));
   }
   /// Starts a workflow and waits for the result of the run it started (following its
-  /// continue-as-new/retry/cron successors).
+  /// continue-as-new/retry/cron successors), as start() then WorkflowHandle::result().
   template <class R = nlohmann::json, class... Args>
   Task<R> execute(std::string workflow_type, WorkflowOptions options, const Args&... args) const {
-    return execute_impl<R>(start_payloads(std::move(workflow_type), std::move(options), converter::to_payloads(args...)));
+    return execute_impl<R>(start_payloads(std::move(workflow_type), std::move(options), converter::to_payloads(args...)),
+                           ResultOptions());
+  }
+  /// execute() waiting as result(result_options) does: `{.timeout = 30s}` gives up with
+  /// DeadlineExceededError (the workflow keeps running), `{.follow_runs = false}` stops at the run
+  /// it started (WorkflowContinuedAsNewError). The workflow's arguments follow the options.
+  template <class R = nlohmann::json, class... Args>
+  Task<R> execute(std::string workflow_type, WorkflowOptions options, ResultOptions result_options,
+                  const Args&... args) const {
+    return execute_impl<R>(start_payloads(std::move(workflow_type), std::move(options), converter::to_payloads(args...)),
+                           std::move(result_options));
   }
 
   /// Signals a workflow, starting it first if it is not running.
@@ -415,9 +450,9 @@ class WorkflowClient {
 
  private:
   template <class R>
-  static Task<R> execute_impl(Task<WorkflowHandle> t) {
+  static Task<R> execute_impl(Task<WorkflowHandle> t, ResultOptions result_options) {
     WorkflowHandle h = co_await std::move(t);
-    co_return co_await h.result<R>();
+    co_return co_await h.result<R>(std::move(result_options));
   }
   Client client_;
 };

@@ -11,10 +11,20 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "temporal/converter/payload.h"
 
 namespace temporal {
+
+// Defined in temporal/converter/data_converter.h (included at the end of this file).
+namespace converter {
+template <class T>
+T from_payload(const Payload& p);
+template <class... Args>
+Payloads to_payloads(const Args&... args);
+}  // namespace converter
 
 /// Base of every error temporal-cpp raises.
 class TemporalError : public std::runtime_error {
@@ -46,6 +56,28 @@ class DataConverterError : public TemporalError {
   using TemporalError::TemporalError;
 };
 
+namespace detail {
+[[noreturn]] void throw_missing_detail(size_t index, size_t count, size_t available);
+[[noreturn]] void throw_detail_error(size_t index, size_t count, const std::exception& e);
+/// Decodes payloads[0..N) as T... (the typed details<T...>() of the failures below).
+template <class... T, size_t... I>
+std::tuple<T...> decode_details(const converter::Payloads& payloads, std::index_sequence<I...>) {
+  auto one = [&payloads]<class U>(size_t index, std::type_identity<U>) -> U {
+    if (index >= payloads.size()) throw_missing_detail(index, sizeof...(T), payloads.size());
+    try {
+      return converter::from_payload<U>(payloads[index]);
+    } catch (const std::exception& e) {
+      throw_detail_error(index, sizeof...(T), e);
+    }
+  };
+  return std::tuple<T...>{one(I, std::type_identity<T>{})...};
+}
+template <class... T>
+std::tuple<T...> decode_details(const converter::Payloads& payloads) {
+  return decode_details<T...>(payloads, std::index_sequence_for<T...>{});
+}
+}  // namespace detail
+
 /// Why a workflow or activity stopped retrying (wire enum RetryState).
 enum class RetryState {
   kUnspecified = 0,
@@ -73,6 +105,12 @@ class FailureError : public TemporalError {
   /// The failure that caused this one, or null.
   const FailureError* cause() const { return cause_.get(); }
   std::shared_ptr<const FailureError> shared_cause() const { return cause_; }
+  /// The cause as an F (e.g. `cause_as<ApplicationFailure>()`), or null when there is no cause
+  /// or it is of another type.
+  template <class F>
+  const F* cause_as() const {
+    return dynamic_cast<const F*>(cause_.get());
+  }
 
  private:
   std::string message_;
@@ -83,23 +121,68 @@ class FailureError : public TemporalError {
 /// Category of an application failure (wire enum ApplicationErrorCategory).
 enum class ApplicationErrorCategory { kUnspecified = 0, kBenign = 1 };
 
-/// A failure raised by user code. Throw it from workflows and activities to control retries.
+/// How to build an ApplicationFailure with ApplicationFailure::create.
+struct ApplicationFailureOptions {
+  /// The error type that retry policies match (RetryPolicy::non_retryable_error_types).
+  std::string type{};
+  /// Never retry, whatever the retry policy says.
+  bool non_retryable = false;
+  /// Overrides the retry policy's next backoff (activities).
+  std::optional<std::chrono::milliseconds> next_retry_delay{};
+  ApplicationErrorCategory category = ApplicationErrorCategory::kUnspecified;
+  /// The failure that caused this one (its cause() chain).
+  std::shared_ptr<const FailureError> cause{};
+};
+
+/// A failure raised by user code. Throw it from workflows and activities to control retries:
+///
+///   throw temporal::ApplicationFailure::create("card declined", {.type = "CardDeclined", .non_retryable = true},
+///                                              std::string("card 4242"), int64_t{402});
+///
+/// and read it where it arrives (a WorkflowFailedError's or an ActivityFailure's cause):
+///
+///   const auto* app = error.cause_as<temporal::ApplicationFailure>();
+///   auto [card, code] = app->details<std::string, int64_t>();
 class ApplicationFailure : public FailureError {
  public:
+  /// Everything the failure carries besides message, stack trace and cause: what arrives on the wire.
   struct Info {
-    std::string type;
+    std::string type{};
     bool non_retryable = false;
-    converter::Payloads details;
-    std::optional<std::chrono::milliseconds> next_retry_delay;
+    converter::Payloads details{};
+    std::optional<std::chrono::milliseconds> next_retry_delay{};
     ApplicationErrorCategory category = ApplicationErrorCategory::kUnspecified;
   };
+  /// The way to build one: a message, options, and details (each value encoded into its own
+  /// payload by the data converter; DataConverterError naming the detail when one cannot be).
+  template <class... Details>
+  static ApplicationFailure create(const std::string& message, ApplicationFailureOptions options = {},
+                                   const Details&... details) {
+    return ApplicationFailure(message, std::move(options), converter::to_payloads(details...));
+  }
+  /// create() with details already encoded.
+  ApplicationFailure(const std::string& message, ApplicationFailureOptions options, converter::Payloads details)
+      : ApplicationFailure(message,
+                           Info{.type = std::move(options.type),
+                                .non_retryable = options.non_retryable,
+                                .details = std::move(details),
+                                .next_retry_delay = options.next_retry_delay,
+                                .category = options.category},
+                           {}, std::move(options.cause)) {}
+  /// The wire form (what the failure converter decodes, with its stack trace).
   ApplicationFailure(const std::string& message, Info info, std::string stack_trace = {},
                      std::shared_ptr<const FailureError> cause = nullptr)
       : FailureError(message, std::move(stack_trace), std::move(cause)), info_(std::move(info)) {}
   const std::string& type() const { return info_.type; }
   bool non_retryable() const { return info_.non_retryable; }
-  /// Details as payloads (already decoded by the codec chain); read them with converter::from_payload<T>.
+  /// Details as payloads (already decoded by the codec chain).
   const converter::Payloads& details() const { return info_.details; }
+  /// The first sizeof...(T) details decoded as T... (`auto [a, b] = f.details<std::string, int>()`).
+  /// Throws DataConverterError naming the detail's index when one is missing or is not a T.
+  template <class... T>
+  std::tuple<T...> details() const {
+    return detail::decode_details<T...>(info_.details);
+  }
   const std::optional<std::chrono::milliseconds>& next_retry_delay() const { return info_.next_retry_delay; }
   ApplicationErrorCategory category() const { return info_.category; }
 
@@ -114,6 +197,11 @@ class CanceledFailure : public FailureError {
                   std::shared_ptr<const FailureError> cause = nullptr)
       : FailureError(message, std::move(stack_trace), std::move(cause)), details_(std::move(details)) {}
   const converter::Payloads& details() const { return details_; }
+  /// The first sizeof...(T) details decoded as T...; DataConverterError names a bad index.
+  template <class... T>
+  std::tuple<T...> details() const {
+    return detail::decode_details<T...>(details_);
+  }
 
  private:
   converter::Payloads details_;
@@ -135,10 +223,22 @@ class TimeoutFailure : public FailureError {
   converter::Payloads last_heartbeat_details_;
 };
 
-/// A workflow was terminated.
+/// A workflow was terminated: message() is the reason and details() what
+/// WorkflowHandle::terminate(reason, details...) sent.
 class TerminatedFailure : public FailureError {
  public:
-  using FailureError::FailureError;
+  explicit TerminatedFailure(const std::string& message, converter::Payloads details = {},
+                             std::string stack_trace = {}, std::shared_ptr<const FailureError> cause = nullptr)
+      : FailureError(message, std::move(stack_trace), std::move(cause)), details_(std::move(details)) {}
+  const converter::Payloads& details() const { return details_; }
+  /// The first sizeof...(T) details decoded as T...; DataConverterError names a bad index.
+  template <class... T>
+  std::tuple<T...> details() const {
+    return detail::decode_details<T...>(details_);
+  }
+
+ private:
+  converter::Payloads details_;
 };
 
 /// A failure produced by the server itself.
@@ -169,9 +269,9 @@ class ResetWorkflowFailure : public FailureError {
 class ActivityFailure : public FailureError {
  public:
   struct Info {
-    std::string activity_type;
-    std::string activity_id;
-    std::string identity;
+    std::string activity_type{};
+    std::string activity_id{};
+    std::string identity{};
     RetryState retry_state = RetryState::kUnspecified;
     int64_t scheduled_event_id = 0;
     int64_t started_event_id = 0;
@@ -189,10 +289,10 @@ class ActivityFailure : public FailureError {
 class ChildWorkflowFailure : public FailureError {
  public:
   struct Info {
-    std::string namespace_;
-    std::string workflow_id;
-    std::string run_id;
-    std::string workflow_type;
+    std::string namespace_{};
+    std::string workflow_id{};
+    std::string run_id{};
+    std::string workflow_type{};
     RetryState retry_state = RetryState::kUnspecified;
     int64_t initiated_event_id = 0;
     int64_t started_event_id = 0;
@@ -289,6 +389,11 @@ class WorkflowFailedError : public WorkflowExecutionError {
   RetryState retry_state() const { return retry_state_; }
   const FailureError* cause() const { return cause_.get(); }
   std::shared_ptr<const FailureError> shared_cause() const { return cause_; }
+  /// The cause as an F (`cause_as<ApplicationFailure>()`, `cause_as<TerminatedFailure>()`...), or null.
+  template <class F>
+  const F* cause_as() const {
+    return dynamic_cast<const F*>(cause_.get());
+  }
 
  private:
   RetryState retry_state_;
@@ -318,7 +423,9 @@ class QueryRejectedError : public WorkflowExecutionError {
   int status_;
 };
 
-/// A query handler failed, or the query type is unknown to the workflow.
+/// A query handler failed, or the query type is unknown to the workflow. grpc_code() is the
+/// status code of the failed QueryWorkflow call (e.g. 3, INVALID_ARGUMENT) and server_details()
+/// its serialized google.rpc.Status.
 class QueryFailedError : public WorkflowExecutionError {
  public:
   using WorkflowExecutionError::WorkflowExecutionError;
@@ -334,6 +441,11 @@ class WorkflowUpdateFailedError : public WorkflowExecutionError {
         cause_(std::move(cause)) {}
   const std::string& update_id() const { return update_id_; }
   const FailureError* cause() const { return cause_.get(); }
+  /// The cause as an F (e.g. `cause_as<ApplicationFailure>()`), or null.
+  template <class F>
+  const F* cause_as() const {
+    return dynamic_cast<const F*>(cause_.get());
+  }
 
  private:
   std::string update_id_;
@@ -385,3 +497,6 @@ class WorkflowUpdateNotFoundError : public WorkflowExecutionError {
 };
 
 }  // namespace temporal
+
+// The typed details<T...>() and ApplicationFailure::create above use the data converter.
+#include "temporal/converter/data_converter.h"

@@ -15,11 +15,11 @@ struct RetryPolicy {
   /// Growth of the delay per retry; must be >= 1.
   double backoff_coefficient = 2.0;
   /// Cap on the delay; default 100 x initial_interval. Must be >= initial_interval.
-  std::optional<std::chrono::milliseconds> maximum_interval;
+  std::optional<std::chrono::milliseconds> maximum_interval{};
   /// 0 means unlimited; must be >= 0.
   int maximum_attempts = 0;
   /// Application failure types that are never retried.
-  std::vector<std::string> non_retryable_error_types;
+  std::vector<std::string> non_retryable_error_types{};
 };
 
 }  // namespace temporal

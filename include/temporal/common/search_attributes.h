@@ -19,7 +19,7 @@ enum class SearchAttributeType { kText = 1, kKeyword = 2, kInt = 3, kDouble = 4,
 struct SearchAttributeValue {
   using Time = std::chrono::system_clock::time_point;
   SearchAttributeType type = SearchAttributeType::kKeyword;
-  std::variant<std::string, int64_t, double, bool, Time, std::vector<std::string>> value;
+  std::variant<std::string, int64_t, double, bool, Time, std::vector<std::string>> value{};
 
   static SearchAttributeValue text(std::string v) { return {SearchAttributeType::kText, std::move(v)}; }
   static SearchAttributeValue keyword(std::string v) { return {SearchAttributeType::kKeyword, std::move(v)}; }

@@ -199,8 +199,8 @@ struct FailureConverterOptions {
 /// The per-client conversion settings: the codec chain and the failure encoding. Immutable and
 /// thread-safe once built; share it between clients and workers.
 struct DataConverter {
-  std::vector<std::shared_ptr<const PayloadCodec>> codecs;
-  FailureConverterOptions failure;
+  std::vector<std::shared_ptr<const PayloadCodec>> codecs{};
+  FailureConverterOptions failure{};
 
   /// Runs the codec chain over a list (no-op without codecs). A codec's TemporalError passes
   /// through; any other exception becomes a DataConverterError naming the codec.

@@ -13,8 +13,8 @@ using Bytes = std::vector<std::byte>;
 
 /// One encoded value: metadata (always holding `encoding`) plus data. A plain value type.
 struct Payload {
-  std::map<std::string, std::string> metadata;
-  std::string data;
+  std::map<std::string, std::string> metadata{};
+  std::string data{};
 
   /// The `encoding` metadata value, or "" when absent.
   std::string encoding() const {

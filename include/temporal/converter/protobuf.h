@@ -40,7 +40,7 @@ struct PayloadTraits<T, std::enable_if_t<std::is_base_of_v<google::protobuf::Mes
 template <class T>
 struct BinaryProtobuf {
   static_assert(std::is_base_of_v<google::protobuf::Message, T>, "BinaryProtobuf<T> needs a protobuf message type");
-  T message;
+  T message{};
 };
 
 template <class T>

@@ -50,20 +50,20 @@ class ConfigError : public TemporalError {
 /// Where a PEM certificate or key comes from: a file (`path`) or the text itself (`data`); at most
 /// one of them is set.
 struct DataSource {
-  std::string path;
-  std::string data;
+  std::string path{};
+  std::string data{};
   bool empty() const { return path.empty() && data.empty(); }
 };
 
 /// The `tls` table of a profile. Its presence turns TLS on unless `disabled` is true.
 struct ClientConfigTls {
   /// true: TLS off even with an API key; false or unset: on.
-  std::optional<bool> disabled;
+  std::optional<bool> disabled{};
   /// Name to verify the server certificate against (and send as SNI).
-  std::string server_name;
-  DataSource server_ca_cert;
-  DataSource client_cert;
-  DataSource client_key;
+  std::string server_name{};
+  DataSource server_ca_cert{};
+  DataSource client_cert{};
+  DataSource client_key{};
   /// Read for compatibility with the file format; temporal-cpp always verifies the server, so
   /// to_connection_options() rejects true.
   bool disable_host_verification = false;
@@ -72,19 +72,19 @@ struct ClientConfigTls {
 /// The `codec` table (a remote codec server for the Web UI and CLI). Kept when loading; the client
 /// does not use it.
 struct ClientConfigCodec {
-  std::string endpoint;
-  std::string auth;
+  std::string endpoint{};
+  std::string auth{};
 };
 
 /// One named profile. Unset fields keep the ConnectionOptions defaults.
 struct ClientConfigProfile {
-  std::optional<std::string> address;
-  std::optional<std::string> namespace_name;
-  std::optional<std::string> api_key;
-  std::optional<ClientConfigTls> tls;
-  std::optional<ClientConfigCodec> codec;
+  std::optional<std::string> address{};
+  std::optional<std::string> namespace_name{};
+  std::optional<std::string> api_key{};
+  std::optional<ClientConfigTls> tls{};
+  std::optional<ClientConfigCodec> codec{};
   /// gRPC headers for every call; keys are lower case with '-' (my_key and MY-KEY become my-key).
-  std::map<std::string, std::string> grpc_meta;
+  std::map<std::string, std::string> grpc_meta{};
 
   /// The options to connect with: address, namespace, API key, TLS (certificate files are read
   /// here) and headers; everything else keeps its default. An empty address or namespace means the
@@ -94,7 +94,7 @@ struct ClientConfigProfile {
 
 /// All profiles of a configuration file, by name.
 struct ClientConfig {
-  std::map<std::string, ClientConfigProfile> profiles;
+  std::map<std::string, ClientConfigProfile> profiles{};
 
   /// Parses TOML text. `strict`: keys this format does not know are errors (else ignored).
   /// `source` names the text in error messages (e.g. its file path).
@@ -105,11 +105,11 @@ struct ClientConfig {
 struct LoadOptions {
   /// Profile to load; empty means $TEMPORAL_PROFILE, else "default". A profile named here or in
   /// $TEMPORAL_PROFILE must exist in the file; the implicit "default" need not.
-  std::string profile;
+  std::string profile{};
   /// TOML file; empty means $TEMPORAL_CONFIG_FILE, else default_config_file_path().
-  std::string config_file;
+  std::string config_file{};
   /// TOML text to use instead of any file.
-  std::optional<std::string> config_data;
+  std::optional<std::string> config_data{};
   /// Unknown keys in the file are errors.
   bool config_file_strict = false;
   /// Skip the file: environment variables only.
@@ -118,7 +118,7 @@ struct LoadOptions {
   /// choose the file and profile).
   bool disable_env = false;
   /// The environment to read instead of the process's (for tests and embedding).
-  std::optional<std::map<std::string, std::string>> env;
+  std::optional<std::map<std::string, std::string>> env{};
 };
 
 /// $XDG_CONFIG_HOME/temporalio/temporal.toml, else $HOME/.config/temporalio/temporal.toml (the

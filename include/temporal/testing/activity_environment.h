@@ -26,7 +26,7 @@ namespace temporal::testing {
 
 struct ActivityEnvironmentOptions {
   /// What temporal::activity::info() returns; default_info() when not set.
-  std::optional<activity::Info> info;
+  std::optional<activity::Info> info{};
 };
 
 class ActivityEnvironment {

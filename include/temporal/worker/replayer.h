@@ -23,10 +23,10 @@ namespace temporal::worker {
 
 struct ReplayerOptions {
   /// The converter the workflows were run with (codecs included).
-  converter::DataConverter data_converter;
+  converter::DataConverter data_converter{};
   std::string namespace_name = "default";
   /// Where wf::log() lines of the replayed code go (default: nowhere; replay does not log).
-  Logger logger;
+  Logger logger{};
 };
 
 /// What one replay saw. Replays that fail throw instead (see Replayer::replay_json).

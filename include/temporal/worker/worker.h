@@ -4,6 +4,7 @@
 //   worker.register_workflow("greet", greet);          // wf::Workflow<std::string> greet(std::string)
 //   worker.register_activity("compose", compose);      // std::string compose(std::string)
 //   worker.run();                                      // until shutdown() or a fatal error
+//   // or: worker.run_until_signal();                  // until SIGINT/SIGTERM, then a graceful shutdown
 //
 // Register everything before start(). start/shutdown may be called from any thread; the
 // registration functions are not thread-safe.
@@ -28,7 +29,7 @@
 namespace temporal::worker {
 
 struct WorkerOptions {
-  std::string task_queue;
+  std::string task_queue{};
   /// Workflow tasks processed at once, by a fixed pool of as many threads; a poller polls only
   /// when a slot is free.
   int max_concurrent_workflow_tasks = 50;
@@ -47,9 +48,9 @@ struct WorkerOptions {
   std::chrono::milliseconds graceful_shutdown_timeout{0};
   /// Do not poll for activities (workflow-only worker).
   bool no_activities = false;
-  std::string identity;
+  std::string identity{};
   /// Where the worker's log lines go. Empty: the connection's ConnectionOptions::logger (stderr by default).
-  Logger logger;
+  Logger logger{};
 };
 
 /// A registered activity: runs synchronously on a pool thread.
@@ -90,6 +91,19 @@ class Worker {
   void start();
   /// start(), then blocks until shutdown() completes or a fatal error (rethrown here).
   void run();
+  /// run() until the process gets SIGINT or SIGTERM, then shutdown() (in-flight workflow tasks
+  /// finish, activities get graceful_shutdown_timeout) and return; a fatal error is rethrown.
+  /// For a worker's main():
+  ///
+  ///   worker.run_until_signal();   // Ctrl-C or `kill` stops it cleanly
+  ///
+  /// Installs SIGINT and SIGTERM handlers (sigaction; they only write to a pipe, so any thread,
+  /// the worker's included, may take the signal) while it runs and restores the previous ones
+  /// before returning. A second SIGINT or SIGTERM during the graceful shutdown says so on stderr
+  /// and ends the process at once, by that signal's default action. A signal that every thread
+  /// blocks is never delivered (it is unblocked in the calling thread while this runs). One call
+  /// at a time per process: a concurrent second call throws UsageError.
+  void run_until_signal();
   /// Stops polling, lets running tasks finish (activities up to graceful_shutdown_timeout, then
   /// cancelled), tells the server (ShutdownWorker) and joins the threads. Idempotent.
   void shutdown();

@@ -168,22 +168,22 @@ struct Workflow<void>::promise_type {
 
 /// Facts about the running workflow. Stable for the whole run.
 struct Info {
-  std::string namespace_name;
-  std::string workflow_id;
-  std::string run_id;
-  std::string first_execution_run_id;
-  std::string continued_from_run_id;
-  std::string workflow_type;
-  std::string task_queue;
+  std::string namespace_name{};
+  std::string workflow_id{};
+  std::string run_id{};
+  std::string first_execution_run_id{};
+  std::string continued_from_run_id{};
+  std::string workflow_type{};
+  std::string task_queue{};
   int attempt = 1;
-  std::string cron_schedule;
-  std::optional<std::chrono::milliseconds> workflow_execution_timeout;
-  std::optional<std::chrono::milliseconds> workflow_run_timeout;
-  std::chrono::system_clock::time_point start_time;
-  std::map<std::string, converter::Payload> memo;
-  SearchAttributes search_attributes;
-  std::map<std::string, converter::Payload> headers;
-  std::optional<std::string> parent_workflow_id;
+  std::string cron_schedule{};
+  std::optional<std::chrono::milliseconds> workflow_execution_timeout{};
+  std::optional<std::chrono::milliseconds> workflow_run_timeout{};
+  std::chrono::system_clock::time_point start_time{};
+  std::map<std::string, converter::Payload> memo{};
+  SearchAttributes search_attributes{};
+  std::map<std::string, converter::Payload> headers{};
+  std::optional<std::string> parent_workflow_id{};
 };
 
 const Info& info();
@@ -225,18 +225,18 @@ enum class ActivityCancellationType {
 };
 
 struct ActivityOptions {
-  std::optional<std::chrono::milliseconds> start_to_close_timeout;
-  std::optional<std::chrono::milliseconds> schedule_to_close_timeout;
-  std::optional<std::chrono::milliseconds> schedule_to_start_timeout;
-  std::optional<std::chrono::milliseconds> heartbeat_timeout;
-  std::optional<RetryPolicy> retry_policy;
+  std::optional<std::chrono::milliseconds> start_to_close_timeout{};
+  std::optional<std::chrono::milliseconds> schedule_to_close_timeout{};
+  std::optional<std::chrono::milliseconds> schedule_to_start_timeout{};
+  std::optional<std::chrono::milliseconds> heartbeat_timeout{};
+  std::optional<RetryPolicy> retry_policy{};
   /// Defaults to the workflow's task queue.
-  std::string task_queue;
+  std::string task_queue{};
   /// Defaults to a sequence number unique within the run.
-  std::string activity_id;
+  std::string activity_id{};
   ActivityCancellationType cancellation_type = ActivityCancellationType::kTryCancel;
-  std::map<std::string, converter::Payload> headers;
-  std::string summary;
+  std::map<std::string, converter::Payload> headers{};
+  std::string summary{};
 };
 
 /// Awaitable activity result (a payload); throws ActivityFailure with the cause.
@@ -425,14 +425,14 @@ Awaitable<Workflow<void>, detail::kDoubleDestroyedOnGcc12<B&&>> run_detached(B&&
 // Continue-as-new
 
 struct ContinueAsNewOptions {
-  std::string workflow_type;  ///< default: this workflow's type
-  std::string task_queue;     ///< default: this workflow's task queue
-  std::optional<std::chrono::milliseconds> workflow_run_timeout;
-  std::optional<std::chrono::milliseconds> workflow_task_timeout;
+  std::string workflow_type{};  ///< default: this workflow's type
+  std::string task_queue{};     ///< default: this workflow's task queue
+  std::optional<std::chrono::milliseconds> workflow_run_timeout{};
+  std::optional<std::chrono::milliseconds> workflow_task_timeout{};
   /// Empty: the new run gets this run's memo.
-  std::map<std::string, converter::Payload> memo;
+  std::map<std::string, converter::Payload> memo{};
   /// Empty: the new run gets this run's search attributes.
-  SearchAttributes search_attributes;
+  SearchAttributes search_attributes{};
 };
 
 /// Thrown by continue_as_new(); let it propagate out of the workflow function.
@@ -441,6 +441,13 @@ struct ContinueAsNewRequest {
   converter::Payloads args;
 };
 
+/// Ends this run and starts a new one of the same workflow with `args` (its type, task queue,
+/// timeouts, memo and search attributes carry over): `wf::continue_as_new(next_page, total)`.
+template <class... Args>
+[[noreturn]] void continue_as_new(const Args&... args) {
+  throw ContinueAsNewRequest{ContinueAsNewOptions{}, converter::to_payloads(args...)};
+}
+/// The same with options for the new run: `wf::continue_as_new({.task_queue = "v2"}, args...)`.
 template <class... Args>
 [[noreturn]] void continue_as_new(ContinueAsNewOptions options, const Args&... args) {
   throw ContinueAsNewRequest{std::move(options), converter::to_payloads(args...)};
