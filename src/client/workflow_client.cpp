@@ -1012,18 +1012,18 @@ Task<converter::Payload> WorkflowUpdateHandle::result_payload() const {
   return update_result_impl(client_.core(), workflow_id_, run_id_, update_id_, known_outcome_, known_failure_);
 }
 
-Task<WorkflowHandle> WorkflowClient::start_payloads(std::string workflow_type, WorkflowOptions options,
-                                                    converter::Payloads args) const {
+Task<WorkflowHandle> WorkflowClient::start_task(std::string workflow_type, WorkflowOptions options,
+                                                converter::Payloads args) const {
   return start_impl(client_, std::move(workflow_type), std::move(options), std::move(args));
 }
 
-Task<WorkflowHandle> WorkflowClient::signal_with_start_payloads(std::string workflow_type, WorkflowOptions options,
-                                                                SignalWithStart signal, converter::Payloads args) const {
+Task<WorkflowHandle> WorkflowClient::signal_with_start_task(std::string workflow_type, WorkflowOptions options,
+                                                            SignalWithStart signal, converter::Payloads args) const {
   return signal_with_start_impl(client_, std::move(workflow_type), std::move(options), std::move(signal),
                                 std::move(args));
 }
 
-Task<WorkflowUpdateHandle> WorkflowClient::start_update_with_start_payloads(
+Task<WorkflowUpdateHandle> WorkflowClient::update_with_start_task(
     std::string workflow_type, WorkflowOptions options, converter::Payloads workflow_args, std::string update_name,
     converter::Payloads update_args, UpdateOptions update_options) const {
   return update_with_start_impl(client_, std::move(workflow_type), std::move(options), std::move(workflow_args),

@@ -39,4 +39,10 @@ inline constexpr bool kAnyDoubleDestroyedOnGcc12 = (kDoubleDestroyedOnGcc12<A> |
 template <class T>
 inline constexpr bool kAlwaysFalse = false;
 
+/// Constrains a forwarding-reference parameter that stands for one options type: `template <class
+/// O = WorkflowOptions, class = Is<O, WorkflowOptions>> f(O&& options)` takes a braced list (O falls
+/// back to its default), a named value or a moved one, and tells which it got.
+template <class A, class T>
+using Is = std::enable_if_t<std::is_same_v<std::remove_cvref_t<A>, T>>;
+
 }  // namespace temporal::async_detail

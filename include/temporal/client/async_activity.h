@@ -58,7 +58,7 @@ namespace detail {
 // Calls that take an ActivityId are templates, so that on GCC 12 a braced ActivityId written
 // inside a co_await expression is caught (see CheckedTask in temporal/async/task.h).
 template <class I>
-using IdArg = std::enable_if_t<std::is_same_v<std::remove_cvref_t<I>, ActivityId>>;
+using IdArg = async_detail::Is<I, ActivityId>;
 }  // namespace detail
 
 class AsyncActivityClient {

@@ -132,7 +132,7 @@ class Connection {
   /// words: unreachable, TLS, authentication) when the server cannot be reached in connect_timeout.
   static Connection connect(ConnectionOptions options);
   /// Awaitable form of connect().
-  template <class O = ConnectionOptions, class = std::enable_if_t<std::is_same_v<std::remove_cvref_t<O>, ConnectionOptions>>>
+  template <class O = ConnectionOptions, class = async_detail::Is<O, ConnectionOptions>>
   static CheckedTask<Connection, O> connect_async(O&& options) {
     return connect_task(std::forward<O>(options));
   }

@@ -294,7 +294,7 @@ class ScheduleHandle {
   /// Sends `update` only if the schedule's conflict token still equals `conflict_token` (from an
   /// earlier describe()): throws ScheduleConflictError, sending nothing, when it has changed, and
   /// after sending verifies as update(fn) does.
-  template <class U = ScheduleUpdate, class = std::enable_if_t<std::is_same_v<std::remove_cvref_t<U>, ScheduleUpdate>>>
+  template <class U = ScheduleUpdate, class = async_detail::Is<U, ScheduleUpdate>>
   CheckedTask<void, U> update(U&& update, std::string conflict_token) const {
     return update_if(std::forward<U>(update), std::move(conflict_token));
   }
@@ -371,7 +371,7 @@ class ScheduleClient {
   /// Creates a schedule. Throws InvalidArgumentError (before any RPC) for invalid options,
   /// ScheduleAlreadyRunningError when the id is taken, InvalidScheduleError when the server
   /// rejects the spec (a cron string it cannot parse, say).
-  template <class O = ScheduleOptions, class = std::enable_if_t<std::is_same_v<std::remove_cvref_t<O>, ScheduleOptions>>>
+  template <class O = ScheduleOptions, class = async_detail::Is<O, ScheduleOptions>>
   CheckedTask<ScheduleHandle, O> create(std::string schedule_id, O&& options) const {
     return create_schedule(std::move(schedule_id), std::forward<O>(options));
   }

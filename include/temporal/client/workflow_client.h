@@ -233,7 +233,7 @@ class WorkflowHandle {
 
   Task<void> signal_payloads(std::string signal_name, converter::Payloads args) const;
   template <class... Args>
-  Task<void> signal(std::string signal_name, const Args&... args) const {
+  CheckedTask<void, Args...> signal(std::string signal_name, Args&&... args) const {
     return signal_payloads(std::move(signal_name), converter::to_payloads(args...));
   }
 
@@ -242,25 +242,25 @@ class WorkflowHandle {
   /// Runs a query handler. Throws QueryFailedError (unknown query or failing handler) or
   /// QueryRejectedError (reject condition met).
   template <class R = nlohmann::json, class... Args>
-  Task<R> query(std::string query_type, const Args&... args) const {
+  CheckedTask<R, Args...> query(std::string query_type, Args&&... args) const {
     return decode_result<R>(query_payloads(std::move(query_type), converter::to_payloads(args...)));
   }
   template <class R = nlohmann::json, class... Args>
-  Task<R> query_with_reject(QueryRejectCondition condition, std::string query_type, const Args&... args) const {
+  CheckedTask<R, Args...> query_with_reject(QueryRejectCondition condition, std::string query_type, Args&&... args) const {
     return decode_result<R>(query_payloads(std::move(query_type), converter::to_payloads(args...), condition));
   }
 
   Task<WorkflowUpdateHandle> start_update_payloads(std::string update_name, converter::Payloads args,
                                                    UpdateOptions options) const;
-  template <class... Args>
-  Task<WorkflowUpdateHandle> start_update(std::string update_name, UpdateOptions options, const Args&... args) const {
-    return start_update_payloads(std::move(update_name), converter::to_payloads(args...), std::move(options));
+  template <class O = UpdateOptions, class... Args, class = async_detail::Is<O, UpdateOptions>>
+  CheckedTask<WorkflowUpdateHandle, O, Args...> start_update(std::string update_name, O&& options, Args&&... args) const {
+    return start_update_payloads(std::move(update_name), converter::to_payloads(args...), std::forward<O>(options));
   }
   /// Sends an update and waits for its result. With no worker, this waits until the client's
   /// CallOptions::timeout (DeadlineExceededError) or its cancellation; without either, until a worker
   /// handles the update.
   template <class R = nlohmann::json, class... Args>
-  Task<R> execute_update(std::string update_name, const Args&... args) const {
+  CheckedTask<R, Args...> execute_update(std::string update_name, Args&&... args) const {
     UpdateOptions options;
     options.wait_for_stage = WorkflowUpdateStage::kCompleted;
     return update_result<R>(start_update_payloads(std::move(update_name), converter::to_payloads(args...), options));
@@ -274,7 +274,7 @@ class WorkflowHandle {
   /// own payload; result() then throws WorkflowFailedError whose cause is a TerminatedFailure with
   /// the reason as message() and these details (`cause_as<TerminatedFailure>()->details<T...>()`).
   template <class... Details>
-  Task<void> terminate(std::string reason = {}, const Details&... details) const {
+  CheckedTask<void, Details...> terminate(std::string reason = {}, Details&&... details) const {
     return terminate_payloads(std::move(reason), converter::to_payloads(details...));
   }
   Task<void> terminate_payloads(std::string reason, converter::Payloads details) const;
@@ -399,44 +399,62 @@ class WorkflowClient {
 
   /// Starts a workflow by type name. Throws InvalidArgumentError (before any RPC) for invalid
   /// options, WorkflowAlreadyStartedError when the id is taken.
-  Task<WorkflowHandle> start_payloads(std::string workflow_type, WorkflowOptions options, converter::Payloads args) const;
-  template <class... Args>
-  Task<WorkflowHandle> start(std::string workflow_type, WorkflowOptions options, const Args&... args) const {
-    return start_payloads(std::move(workflow_type), std::move(options), converter::to_payloads(args...));
+  ///
+  /// The options and arguments of this and the calls below are forwarding references only so that
+  /// GCC 12 users are stopped at compile time from awaiting a call given a braced struct or a
+  /// capturing lambda as a temporary (see CheckedTask); they are taken as values.
+  template <class O = WorkflowOptions, class = async_detail::Is<O, WorkflowOptions>>
+  CheckedTask<WorkflowHandle, O> start_payloads(std::string workflow_type, O&& options, converter::Payloads args) const {
+    return start_task(std::move(workflow_type), std::forward<O>(options), std::move(args));
+  }
+  template <class O = WorkflowOptions, class... Args, class = async_detail::Is<O, WorkflowOptions>>
+  CheckedTask<WorkflowHandle, O, Args...> start(std::string workflow_type, O&& options, Args&&... args) const {
+    return start_task(std::move(workflow_type), std::forward<O>(options), converter::to_payloads(args...));
   }
   /// Starts a workflow and waits for the result of the run it started (following its
   /// continue-as-new/retry/cron successors), as start() then WorkflowHandle::result().
-  template <class R = nlohmann::json, class... Args>
-  Task<R> execute(std::string workflow_type, WorkflowOptions options, const Args&... args) const {
-    return execute_impl<R>(start_payloads(std::move(workflow_type), std::move(options), converter::to_payloads(args...)),
+  template <class R = nlohmann::json, class O = WorkflowOptions, class... Args,
+            class = async_detail::Is<O, WorkflowOptions>>
+  CheckedTask<R, O, Args...> execute(std::string workflow_type, O&& options, Args&&... args) const {
+    return execute_impl<R>(start_task(std::move(workflow_type), std::forward<O>(options), converter::to_payloads(args...)),
                            ResultOptions());
   }
   /// execute() waiting as result(result_options) does: `{.timeout = 30s}` gives up with
   /// DeadlineExceededError (the workflow keeps running), `{.follow_runs = false}` stops at the run
   /// it started (WorkflowContinuedAsNewError). The workflow's arguments follow the options.
-  template <class R = nlohmann::json, class... Args>
-  Task<R> execute(std::string workflow_type, WorkflowOptions options, ResultOptions result_options,
-                  const Args&... args) const {
-    return execute_impl<R>(start_payloads(std::move(workflow_type), std::move(options), converter::to_payloads(args...)),
+  template <class R = nlohmann::json, class O = WorkflowOptions, class... Args,
+            class = async_detail::Is<O, WorkflowOptions>>
+  CheckedTask<R, O, Args...> execute(std::string workflow_type, O&& options, ResultOptions result_options,
+                                     Args&&... args) const {
+    return execute_impl<R>(start_task(std::move(workflow_type), std::forward<O>(options), converter::to_payloads(args...)),
                            std::move(result_options));
   }
 
   /// Signals a workflow, starting it first if it is not running.
-  Task<WorkflowHandle> signal_with_start_payloads(std::string workflow_type, WorkflowOptions options,
-                                                  SignalWithStart signal, converter::Payloads args) const;
-  template <class... Args>
-  Task<WorkflowHandle> signal_with_start(std::string workflow_type, WorkflowOptions options, SignalWithStart signal,
-                                         const Args&... args) const {
-    return signal_with_start_payloads(std::move(workflow_type), std::move(options), std::move(signal),
-                                      converter::to_payloads(args...));
+  template <class O = WorkflowOptions, class = async_detail::Is<O, WorkflowOptions>>
+  CheckedTask<WorkflowHandle, O> signal_with_start_payloads(std::string workflow_type, O&& options,
+                                                            SignalWithStart signal, converter::Payloads args) const {
+    return signal_with_start_task(std::move(workflow_type), std::forward<O>(options), std::move(signal), std::move(args));
+  }
+  template <class O = WorkflowOptions, class... Args, class = async_detail::Is<O, WorkflowOptions>>
+  CheckedTask<WorkflowHandle, O, Args...> signal_with_start(std::string workflow_type, O&& options,
+                                                            SignalWithStart signal, Args&&... args) const {
+    return signal_with_start_task(std::move(workflow_type), std::forward<O>(options), std::move(signal),
+                                  converter::to_payloads(args...));
   }
 
   /// Starts a workflow (or uses the running one, per id_conflict_policy, which must be set) and
   /// sends it an update in one request.
-  Task<WorkflowUpdateHandle> start_update_with_start_payloads(std::string workflow_type, WorkflowOptions options,
-                                                              converter::Payloads workflow_args, std::string update_name,
-                                                              converter::Payloads update_args,
-                                                              UpdateOptions update_options) const;
+  template <class O = WorkflowOptions, class U = UpdateOptions, class = async_detail::Is<O, WorkflowOptions>,
+            class = async_detail::Is<U, UpdateOptions>>
+  CheckedTask<WorkflowUpdateHandle, O, U> start_update_with_start_payloads(std::string workflow_type, O&& options,
+                                                                           converter::Payloads workflow_args,
+                                                                           std::string update_name,
+                                                                           converter::Payloads update_args,
+                                                                           U&& update_options) const {
+    return update_with_start_task(std::move(workflow_type), std::forward<O>(options), std::move(workflow_args),
+                                  std::move(update_name), std::move(update_args), std::forward<U>(update_options));
+  }
 
   /// A handle for an existing workflow (no RPC). Empty run_id means the latest run.
   WorkflowHandle get_handle(std::string workflow_id, std::string run_id = {},
@@ -449,6 +467,12 @@ class WorkflowClient {
   Task<WorkflowExecutionCount> count(std::string query = {}) const;
 
  private:
+  Task<WorkflowHandle> start_task(std::string workflow_type, WorkflowOptions options, converter::Payloads args) const;
+  Task<WorkflowHandle> signal_with_start_task(std::string workflow_type, WorkflowOptions options, SignalWithStart signal,
+                                              converter::Payloads args) const;
+  Task<WorkflowUpdateHandle> update_with_start_task(std::string workflow_type, WorkflowOptions options,
+                                                    converter::Payloads workflow_args, std::string update_name,
+                                                    converter::Payloads update_args, UpdateOptions update_options) const;
   template <class R>
   static Task<R> execute_impl(Task<WorkflowHandle> t, ResultOptions result_options) {
     WorkflowHandle h = co_await std::move(t);
