@@ -8,6 +8,7 @@
 #include <limits>
 #include <random>
 
+#include "rpc/target.h"
 #include "rpc/validate.h"
 #include "temporal/common/errors.h"
 #include "temporal/version.h"
@@ -168,7 +169,11 @@ Channel::Channel(client::ConnectionOptions options) : options_(std::move(options
   } else {
     creds = grpc::InsecureChannelCredentials();
   }
-  channel_ = grpc::CreateCustomChannel(options_.address, creds, args);
+  // Several frontends or a balancing policy: see rpc/target.h.
+  const ChannelTarget target = channel_target(options_);
+  if (!target.service_config.empty()) args.SetServiceConfigJSON(target.service_config);
+  if (!target.authority.empty()) args.SetString(GRPC_ARG_DEFAULT_AUTHORITY, target.authority);
+  channel_ = grpc::CreateCustomChannel(target.uri, creds, args);
   workflow_stub_ = wsv1::WorkflowService::NewStub(channel_);
   operator_stub_ = osv1::OperatorService::NewStub(channel_);
   health_stub_ = grpc::health::v1::Health::NewStub(channel_);

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "common/uuid.h"
+#include "rpc/target.h"
 #include "temporal/common/errors.h"
 
 namespace temporal::rpc {
@@ -274,6 +275,7 @@ std::string checked_address(const std::string& address) {
       return address;
     }
   }
+  if (address.find(',') != std::string::npos) return checked_address_list(address);  // several frontends
   std::string host, port;
   bool has_port = false;
   if (address.front() == '[') {
@@ -330,6 +332,7 @@ void check_positive(std::chrono::milliseconds d, const std::string& field, const
 
 void validate_connection_options(client::ConnectionOptions& o) {
   o.address = checked_address(o.address);
+  check_load_balancing(o.load_balancing);
   if (o.namespace_name.empty()) {
     throw InvalidArgumentError("namespace_name", "ConnectionOptions.namespace_name is empty; the default is \"default\"");
   }

@@ -14,6 +14,7 @@
 
 #include "common/uuid.h"
 #include "converter/proto.h"
+#include "rpc/target.h"
 #include "rpc/validate.h"
 #include "temporal/async/cancellation.h"
 #include "temporal/client.h"
@@ -151,6 +152,66 @@ TEST(AddressCheck, HostsAndTargets) {
   expect_invalid([] { (void)Connection::lazy({.address = "localhost:7233\n"}); }, "address", {"not a number"});
   expect_invalid([] { (void)Connection::lazy({.address = ":7233"}); }, "address", {"no host"});
   expect_invalid([] { (void)Connection::lazy({.address = "[::1:7233"}); }, "address", {"without closing"});
+}
+
+// ---- Several frontends (issue 16): a list of IP literals, round_robin by default
+
+TEST(AddressList, IpLiteralsBecomeOneIpv4OrIpv6TargetWithRoundRobin) {
+  auto conn = Connection::lazy({.address = "127.0.0.1:17233, 127.0.0.1:17234,127.0.0.2"});
+  EXPECT_EQ(conn.options().address, "127.0.0.1:17233,127.0.0.1:17234,127.0.0.2:7233");
+  const auto t = rpc::channel_target(conn.options());
+  EXPECT_EQ(t.uri, "ipv4:127.0.0.1:17233,127.0.0.1:17234,127.0.0.2:7233");
+  EXPECT_EQ(t.service_config, R"({"loadBalancingConfig":[{"round_robin":{}}]})");
+  EXPECT_EQ(t.authority, "127.0.0.1:17233");
+
+  auto v6 = Connection::lazy({.address = "[::1]:7233,[::1]:7234"});
+  EXPECT_EQ(rpc::channel_target(v6.options()).uri, "ipv6:[::1]:7233,[::1]:7234");
+}
+
+TEST(AddressList, PickFirstWhenAskedAndForOneAddress) {
+  auto listed = Connection::lazy({.address = "127.0.0.1:1,127.0.0.1:2", .load_balancing = LoadBalancing::kPickFirst});
+  EXPECT_EQ(rpc::channel_target(listed.options()).service_config, R"({"loadBalancingConfig":[{"pick_first":{}}]})");
+  // One address: gRPC's own default (pick_first), no service config; round_robin on request, e.g.
+  // for a DNS name that resolves to every frontend.
+  auto one = Connection::lazy({.address = "127.0.0.1:1"});
+  EXPECT_EQ(rpc::channel_target(one.options()).service_config, "");
+  EXPECT_EQ(rpc::channel_target(one.options()).uri, "127.0.0.1:1");
+  EXPECT_EQ(rpc::channel_target(one.options()).authority, "");
+  auto dns = Connection::lazy({.address = "dns:///frontends.internal:7233", .load_balancing = LoadBalancing::kRoundRobin});
+  EXPECT_EQ(rpc::channel_target(dns.options()).uri, "dns:///frontends.internal:7233");
+  EXPECT_EQ(rpc::channel_target(dns.options()).service_config, R"({"loadBalancingConfig":[{"round_robin":{}}]})");
+  // An ipv4: target the caller wrote is gRPC's own list syntax: kept, balanced round robin.
+  auto raw = Connection::lazy({.address = "ipv4:127.0.0.1:1,127.0.0.1:2"});
+  EXPECT_EQ(rpc::channel_target(raw.options()).uri, "ipv4:127.0.0.1:1,127.0.0.1:2");
+  EXPECT_EQ(rpc::channel_target(raw.options()).service_config, R"({"loadBalancingConfig":[{"round_robin":{}}]})");
+}
+
+TEST(AddressList, HostNamesAreRejectedWithWhatToUseInstead) {
+  expect_invalid([] { (void)Connection::lazy({.address = "frontend-a:7233,frontend-b:7233"}); }, "address",
+                 {"'frontend-a:7233'", "not an IP address", "load balancer", "dns:///name:port", "kRoundRobin"});
+  expect_invalid([] { (void)Connection::lazy({.address = "127.0.0.1:7233,localhost:7234"}); }, "address",
+                 {"'localhost:7234'", "load balancer"});
+  expect_invalid([] { (void)Connection::lazy({.address = "127.0.0.1:7233,dns:///x:1"}); }, "address",
+                 {"not an IP address"});
+  expect_invalid([] { (void)Connection::lazy({.address = "256.0.0.1:7233,127.0.0.1:1"}); }, "address",
+                 {"not an IP address"});
+}
+
+TEST(AddressList, MalformedListsNameTheEntry) {
+  expect_invalid([] { (void)Connection::lazy({.address = "127.0.0.1:1,,127.0.0.1:2"}); }, "address",
+                 {"empty entry (number 2)"});
+  expect_invalid([] { (void)Connection::lazy({.address = "127.0.0.1:1,"}); }, "address", {"empty entry"});
+  expect_invalid([] { (void)Connection::lazy({.address = "127.0.0.1:1,127.0.0.1:70000"}); }, "address",
+                 {"port 70000"});
+  expect_invalid([] { (void)Connection::lazy({.address = "127.0.0.1:1,[::1]:2"}); }, "address", {"mixes IPv4 and IPv6"});
+  expect_invalid([] { (void)Connection::lazy({.address = "[::1]:1,::2"}); }, "address", {"brackets"});
+  expect_invalid([] { (void)Connection::lazy({.address = "http://127.0.0.1:1,127.0.0.1:2"}); }, "address",
+                 {"scheme 'http://'"});
+}
+
+TEST(AddressList, LoadBalancingOutsideTheEnumIsRejected) {
+  expect_invalid([] { (void)Connection::lazy(offline({.load_balancing = static_cast<LoadBalancing>(3)})); },
+                 "load_balancing", {"is 3", "LoadBalancing"});
 }
 
 // ---- Durations, sizes and enums
