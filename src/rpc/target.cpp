@@ -46,7 +46,7 @@ std::string checked_address_list(const std::string& address) {
       throw invalid("has an empty entry (number " + std::to_string(i + 1) +
                     "); give frontends as ip:port separated by commas, e.g. 127.0.0.1:7233,127.0.0.1:7234");
     }
-    if (entry.find(':') != std::string::npos && entry.front() != '[' && entry.find(':') != entry.rfind(':')) {
+    if (entry.front() != '[' && entry.find('/') == std::string::npos && entry.find(':') != entry.rfind(':')) {
       throw invalid("lists '" + entry + "'; write IPv6 addresses in brackets with a port, e.g. [::1]:7233");
     }
     const std::string one = checked_address(entry);  // adds the default port, checks it

@@ -258,6 +258,9 @@ std::string checked_address(const std::string& address) {
   if (address.empty()) {
     throw InvalidArgumentError("address", "ConnectionOptions.address is empty; give host:port, e.g. localhost:7233");
   }
+  if (address.find(',') != std::string::npos && address.rfind("ipv4:", 0) != 0 && address.rfind("ipv6:", 0) != 0) {
+    return checked_address_list(address);  // several frontends (rpc/target.h)
+  }
   if (const size_t scheme_end = address.find("://"); scheme_end != std::string::npos) {
     const std::string scheme = address.substr(0, scheme_end);
     if (scheme == "dns" || scheme == "unix" || scheme == "ipv4" || scheme == "ipv6") {
@@ -275,7 +278,6 @@ std::string checked_address(const std::string& address) {
       return address;
     }
   }
-  if (address.find(',') != std::string::npos) return checked_address_list(address);  // several frontends
   std::string host, port;
   bool has_port = false;
   if (address.front() == '[') {
