@@ -97,8 +97,13 @@ ChannelTarget channel_target(const client::ConnectionOptions& options) {
   return t;
 }
 
-void check_load_balancing(client::LoadBalancing load_balancing) {
-  const int v = static_cast<int>(load_balancing);
+void check_load_balancing(const client::ConnectionOptions& options) {
+  if (is_list(options.address) && options.http_connect_proxy) {
+    throw InvalidArgumentError("address", "ConnectionOptions.address '" + options.address +
+                                              "' lists several frontends, but an HTTP CONNECT proxy tunnels to one "
+                                              "address: give the address of a load balancer behind the proxy instead");
+  }
+  const int v = static_cast<int>(options.load_balancing);
   if (v < 0 || v > 2) {
     throw InvalidArgumentError("load_balancing", "ConnectionOptions.load_balancing is " + std::to_string(v) +
                                                      ", not a LoadBalancing value (kDefault, kPickFirst, kRoundRobin)");

@@ -25,7 +25,8 @@ struct ChannelTarget {
 /// For options that validate_connection_options() accepted.
 ChannelTarget channel_target(const client::ConnectionOptions& options);
 
-/// Throws InvalidArgumentError (field "load_balancing") for a value outside the enum.
-void check_load_balancing(client::LoadBalancing load_balancing);
+/// Throws InvalidArgumentError for a load_balancing outside the enum (field "load_balancing"), and for
+/// a list of addresses with an HTTP CONNECT proxy (field "address"): the proxy tunnels to one address.
+void check_load_balancing(const client::ConnectionOptions& options);
 
 }  // namespace temporal::rpc

@@ -334,7 +334,7 @@ void check_positive(std::chrono::milliseconds d, const std::string& field, const
 
 void validate_connection_options(client::ConnectionOptions& o) {
   o.address = checked_address(o.address);
-  check_load_balancing(o.load_balancing);
+  check_load_balancing(o);
   if (o.namespace_name.empty()) {
     throw InvalidArgumentError("namespace_name", "ConnectionOptions.namespace_name is empty; the default is \"default\"");
   }

@@ -209,6 +209,16 @@ TEST(AddressList, MalformedListsNameTheEntry) {
                  {"scheme 'http://'"});
 }
 
+TEST(AddressList, AListCannotGoThroughAnHttpConnectProxy) {
+  // Found by the features suite's client/http_proxy against the cluster: the proxy answered 500.
+  expect_invalid(
+      [] {
+        (void)Connection::lazy({.address = "127.0.0.1:1,127.0.0.1:2",
+                                .http_connect_proxy = HttpConnectProxyOptions{.target_host = "127.0.0.1:3"}});
+      },
+      "address", {"HTTP CONNECT proxy", "load balancer"});
+}
+
 TEST(AddressList, LoadBalancingOutsideTheEnumIsRejected) {
   expect_invalid([] { (void)Connection::lazy(offline({.load_balancing = static_cast<LoadBalancing>(3)})); },
                  "load_balancing", {"is 3", "LoadBalancing"});

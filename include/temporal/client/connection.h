@@ -87,7 +87,8 @@ struct ConnectionOptions {
   /// Several frontends: a comma-separated list of IP literals, "127.0.0.1:7233,127.0.0.1:7234" or
   /// "[::1]:7233,[::1]:7234" (all IPv4 or all IPv6); a list with a host name is rejected, since gRPC
   /// cannot balance over names: use a load balancer, or dns:///name:port (see LoadBalancing). With
-  /// TLS and a list, set tls.server_name_override to the name the frontends' certificate holds.
+  /// TLS and a list, set tls.server_name_override to the name the frontends' certificate holds. A list
+  /// cannot go through `http_connect_proxy` (the proxy tunnels to one address).
   std::string address = "localhost:7233";
   /// How calls spread over the addresses (see LoadBalancing for which to pick).
   LoadBalancing load_balancing = LoadBalancing::kDefault;
