@@ -274,6 +274,9 @@ EOF
 write_configs() {
   mkdir -p "$CFG"
   # The same switches as the dev server of scripts/dev-env.sh; the version check would call out.
+  # Ids: the PostgreSQL schema holds at most 255 bytes (varchar(255)); without this limit a longer id
+  # passes the frontend and fails in the database as UNAVAILABLE, which clients retry in vain. The
+  # server's own SQL configuration sets the same.
   cat >"$CFG/dynamicconfig.yaml" <<'EOF'
 # Written by scripts/cluster.sh.
 frontend.enableUpdateWorkflowExecution:
@@ -289,7 +292,7 @@ system.forceSearchAttributesCacheRefreshOnRead:
 frontend.enableServerVersionCheck:
   - value: false
 limit.maxIDLength:
-  - value: 1000
+  - value: 255
 EOF
   write_config "$CFG/frontend1.yaml" "$FRONTEND1_PORT" $((FRONTEND1_PORT + 100)) $((FRONTEND1_PORT + 10))
   write_config "$CFG/frontend2.yaml" "$FRONTEND2_PORT" $((FRONTEND2_PORT + 100)) $((FRONTEND2_PORT + 10))
