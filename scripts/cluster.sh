@@ -283,8 +283,6 @@ frontend.enableUpdateWorkflowExecution:
   - value: true
 frontend.enableUpdateWorkflowExecutionAsyncAccepted:
   - value: true
-frontend.enableExecuteMultiOperation:
-  - value: true
 system.enableEagerWorkflowStart:
   - value: true
 system.forceSearchAttributesCacheRefreshOnRead:
@@ -399,7 +397,11 @@ cmd_up() {
   fi
   pg_up
   write_configs
-  for s in "${SERVICES[@]}"; do start_one "$s"; done
+  # History first, alone: on a fresh database every service writes the cluster metadata record at
+  # start, and services that race on it exit ("Failed to apply cluster metadata").
+  start_one history
+  wait_port history 120
+  for s in "${SERVICES[@]:1}"; do start_one "$s"; done  # SERVICES[0] is history
   for s in "${SERVICES[@]}"; do wait_port "$s" 120; done
   start_one nginx
   # The namespace, registered through one frontend; then usable through both.
