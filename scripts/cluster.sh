@@ -493,7 +493,9 @@ cmd_faults() {
   [[ -x $bin ]] || die "$bin is missing; build it with: cmake --build ${BUILD_DIR:-build} --target cluster_fault_test"
   local mode=(--short)
   if [[ ${1:-} == --full ]]; then mode=(--full); shift; fi
-  TEMPORAL_CLUSTER_ADDRESSES="127.0.0.1:$FRONTEND1_PORT,127.0.0.1:$FRONTEND2_PORT" TEMPORAL_CLUSTER_DIR="$DIR" \
+  # TEMPORAL_CLUSTER_ADDRESSES=127.0.0.1:<LB_PORT> runs the same through the nginx balancer.
+  TEMPORAL_CLUSTER_ADDRESSES="${TEMPORAL_CLUSTER_ADDRESSES:-127.0.0.1:$FRONTEND1_PORT,127.0.0.1:$FRONTEND2_PORT}" \
+    TEMPORAL_CLUSTER_DIR="$DIR" \
     TEMPORAL_CLUSTER_SCRIPT="$ROOT/scripts/cluster.sh" "$bin" "${mode[@]}" "$@"
 }
 
