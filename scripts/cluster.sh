@@ -507,5 +507,5 @@ case ${1:-} in
   restart) shift; cmd_restart "$@" ;;
   env) cmd_env ;;
   faults) shift; cmd_faults "$@" ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
