@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "common/uuid.h"
+#include "rpc/target.h"
 #include "rpc/validate.h"
 #include "temporal/common/errors.h"
 
@@ -164,8 +165,34 @@ void check_tls(const TlsOptions& t) {
   }
 }
 
+// The load-balancing policy for the address (ConnectionOptions::load_balancing; see connection.h).
+void check_load_balancing(const ConnectionOptions& options) {
+  if (rpc::is_address_list(options.address) && options.http_connect_proxy) {
+    throw InvalidArgumentError("address", "ConnectionOptions.address '" + options.address +
+                                              "' lists several frontends, but an HTTP CONNECT proxy tunnels to one "
+                                              "address: give the address of a load balancer behind the proxy instead");
+  }
+  const int v = static_cast<int>(options.load_balancing);
+  if (v < 0 || v > 2) {
+    throw InvalidArgumentError("load_balancing", "ConnectionOptions.load_balancing is " + std::to_string(v) +
+                                                     ", not a LoadBalancing value (kDefault, kPickFirst, kRoundRobin)");
+  }
+}
+
+// The service config that selects the policy; empty: gRPC's default (pick_first).
+std::string service_config(const ConnectionOptions& options) {
+  LoadBalancing lb = options.load_balancing;
+  if (lb == LoadBalancing::kDefault) {
+    lb = rpc::is_address_list(options.address) ? LoadBalancing::kRoundRobin : LoadBalancing::kPickFirst;
+  }
+  if (lb == LoadBalancing::kRoundRobin) return R"({"loadBalancingConfig":[{"round_robin":{}}]})";
+  if (options.load_balancing == LoadBalancing::kPickFirst) return R"({"loadBalancingConfig":[{"pick_first":{}}]})";
+  return {};
+}
+
 void validate(ConnectionOptions& o) {
   o.address = rpc::checked_address(o.address);
+  check_load_balancing(o);
   if (o.namespace_name.empty()) {
     throw InvalidArgumentError("namespace_name", "ConnectionOptions.namespace_name is empty; the default is \"default\"");
   }
@@ -212,7 +239,9 @@ void validate(ConnectionOptions& o) {
 rpc::ChannelOptions channel_options(ConnectionOptions& o) {
   validate(o);
   rpc::ChannelOptions c;
-  c.target = o.address;
+  c.target = rpc::list_target(o.address);
+  if (rpc::is_address_list(o.address)) c.authority = o.address.substr(0, o.address.find(','));  // its first entry
+  c.service_config = service_config(o);
   c.identity = o.identity.empty() ? default_identity() : o.identity;
   const bool want_tls =
       !o.tls_disabled && (o.tls.has_value() || !o.api_key.empty() || static_cast<bool>(o.api_key_provider));

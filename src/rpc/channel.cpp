@@ -101,6 +101,9 @@ Channel::Channel(ChannelOptions options) : options_(std::move(options)) {
   } else {
     creds = grpc::InsecureChannelCredentials();
   }
+  // Several frontends or a balancing policy (client/connection_options.cpp).
+  if (!options_.service_config.empty()) args.SetServiceConfigJSON(options_.service_config);
+  if (!options_.authority.empty()) args.SetString(GRPC_ARG_DEFAULT_AUTHORITY, options_.authority);
   channel_ = grpc::CreateCustomChannel(options_.target, creds, args);
   workflow_stub_ = wsv1::WorkflowService::NewStub(channel_);
   operator_stub_ = osv1::OperatorService::NewStub(channel_);

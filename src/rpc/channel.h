@@ -37,8 +37,12 @@ namespace osv1 = ::temporal::api::operatorservice::v1;
 /// What the transport needs to open a channel. The client fills it from the user's (validated)
 /// ConnectionOptions: rpc knows nothing of the client.
 struct ChannelOptions {
-  /// A checked gRPC target (host:port, dns:///..., unix:..., ipv4:...).
+  /// A checked gRPC target (host:port, dns:///..., unix:..., ipv4:a,b for several frontends).
   std::string target{};
+  /// The channel's service config (its load-balancing policy), or empty for gRPC's default.
+  std::string service_config{};
+  /// The default :authority when the target names several frontends (the first), or empty.
+  std::string authority{};
   /// Sent with every call that reports an identity; never empty.
   std::string identity{};
   struct Tls {

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "rpc/target.h"
 #include "temporal/common/errors.h"
 
 namespace temporal::rpc {
@@ -148,6 +149,9 @@ void check_printable_ascii(const std::string& value, const std::string& field, c
 std::string checked_address(const std::string& address) {
   if (address.empty()) {
     throw InvalidArgumentError("address", "ConnectionOptions.address is empty; give host:port, e.g. localhost:7233");
+  }
+  if (address.find(',') != std::string::npos && address.rfind("ipv4:", 0) != 0 && address.rfind("ipv6:", 0) != 0) {
+    return checked_address_list(address);  // several frontends (rpc/target.h)
   }
   if (const size_t scheme_end = address.find("://"); scheme_end != std::string::npos) {
     const std::string scheme = address.substr(0, scheme_end);

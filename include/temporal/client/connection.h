@@ -62,13 +62,37 @@ struct HttpConnectProxyOptions {
   std::string basic_auth_password{};
 };
 
+/// How one connection spreads its calls over the frontends its address names.
+///
+/// Which to pick when the cluster has several frontends:
+/// - Production and Temporal Cloud: one address that a real load balancer answers (an L7 gRPC
+///   balancer such as nginx `grpc_pass`, Envoy, or a cloud LB; Temporal Cloud's endpoint is one).
+///   The balancer sees every call and moves them off a dead frontend; keep `kDefault`.
+/// - No balancer: list the frontends, `"10.0.0.1:7233,10.0.0.2:7233"` (IP literals), or give one
+///   name that resolves to all of them, `"dns:///frontends.internal:7233"`, with `kRoundRobin`.
+///   Calls then spread over every frontend that is up, and a dead one is skipped at once.
+/// - `kPickFirst` sends everything to the first frontend that answers and moves to the next only
+///   when that connection breaks: it fails over, but it does not spread the load.
+enum class LoadBalancing {
+  kDefault = 0,     ///< kPickFirst for one address, kRoundRobin for a list of addresses
+  kPickFirst = 1,   ///< gRPC pick_first: one connection at a time, the next address on failure
+  kRoundRobin = 2,  ///< gRPC round_robin: a connection to every address, calls spread over those ready
+};
+
 /// Everything needed to reach a Temporal server. Fill with designated initializers. Everything is
 /// checked when the Connection is made (InvalidArgumentError naming the field): see the README's
 /// "Reliability" section.
 struct ConnectionOptions {
   /// host:port of the frontend (port 1-65535; without a port, 7233), [ipv6]:port, or a gRPC target
-  /// such as unix:///path. No URL scheme: TLS is turned on by `tls` or an API key.
+  /// such as unix:///path or dns:///name:port. No URL scheme: TLS is turned on by `tls` or an API key.
+  /// Several frontends: a comma-separated list of IP literals, "127.0.0.1:7233,127.0.0.1:7234" or
+  /// "[::1]:7233,[::1]:7234" (all IPv4 or all IPv6); a list with a host name is rejected, since gRPC
+  /// cannot balance over names: use a load balancer, or dns:///name:port (see LoadBalancing). With
+  /// TLS and a list, set tls.server_name_override to the name the frontends' certificate holds. A list
+  /// cannot go through `http_connect_proxy` (the proxy tunnels to one address).
   std::string address = "localhost:7233";
+  /// How calls spread over the addresses (see LoadBalancing for which to pick).
+  LoadBalancing load_balancing = LoadBalancing::kDefault;
   /// Namespace sent in the temporal-namespace header by default; Client may override it.
   std::string namespace_name = "default";
   /// TLS; engaged means on. An API key turns TLS on (with system roots) unless `tls_disabled`.
