@@ -34,6 +34,14 @@ namespace temporal::rpc {
 namespace wsv1 = ::temporal::api::workflowservice::v1;
 namespace osv1 = ::temporal::api::operatorservice::v1;
 
+/// TLS material of a channel (ChannelOptions::tls).
+struct ChannelTls {
+  std::string root_certs{};   ///< PEM; empty means the system's roots
+  std::string cert_chain{};   ///< PEM client certificate (mutual TLS), or empty
+  std::string private_key{};  ///< its key
+  std::string server_name{};  ///< verify against (and send as SNI) this name instead of the target's host
+};
+
 /// What the transport needs to open a channel. The client fills it from the user's (validated)
 /// ConnectionOptions: rpc knows nothing of the client.
 struct ChannelOptions {
@@ -45,14 +53,8 @@ struct ChannelOptions {
   std::string authority{};
   /// Sent with every call that reports an identity; never empty.
   std::string identity{};
-  struct Tls {
-    std::string root_certs{};   ///< PEM; empty means the system's roots
-    std::string cert_chain{};   ///< PEM client certificate (mutual TLS), or empty
-    std::string private_key{};  ///< its key
-    std::string server_name{};  ///< verify against (and send as SNI) this name instead of the target's host
-  };
   /// Engaged means TLS.
-  std::optional<Tls> tls{};
+  std::optional<ChannelTls> tls{};
   /// `authorization: Bearer <key>`; the provider, when set, is asked for every call instead.
   std::string api_key{};
   std::function<std::string()> api_key_provider{};

@@ -28,7 +28,7 @@ namespace temporal::test_support {
 
 struct DropProxyOptions {
   /// 127.0.0.1:port (IPv4 loopback) to forward to.
-  std::string upstream;
+  std::string upstream{};
   /// Seed for drop_randomly's byte budgets (0: from std::random_device).
   uint64_t seed = 0;
 };

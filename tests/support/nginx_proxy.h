@@ -25,18 +25,18 @@ namespace temporal::test_support {
 
 struct NginxProxyOptions {
   /// host:port of the plaintext gRPC server to forward to.
-  std::string upstream;
+  std::string upstream{};
   /// Server certificate and key files; both empty means plaintext HTTP/2 (h2c).
-  std::string cert_path;
-  std::string key_path;
+  std::string cert_path{};
+  std::string key_path{};
   /// CA file for client certificates; set means `ssl_verify_client on`. nginx then completes the
   /// TLS handshake without a (trusted) client certificate and answers each request with HTTP 400.
-  std::string client_ca_path;
+  std::string client_ca_path{};
   /// With client_ca_path: also fail the TLS handshake when the client sends no certificate, as a
   /// Temporal server (Go's RequireAndVerifyClientCert) does (`ssl_conf_command VerifyMode Require`).
   bool require_client_cert_in_handshake = false;
   /// The nginx binary; empty: $NGINX, else /usr/sbin/nginx, else `nginx` on PATH.
-  std::string executable;
+  std::string executable{};
   std::chrono::milliseconds start_timeout{10000};
 };
 
