@@ -49,4 +49,4 @@ export TEMPORAL_CLI=${TEMPORAL_CLI:-$root/.venv/bin/temporal}
 
 export TEMPORAL_LOG_DIR=${TEMPORAL_LOG_DIR:-$root/$build_dir/logs}
 source scripts/dev-env.sh
-ctest --test-dir "$build_dir" --output-on-failure --timeout 600 -j "$(nproc)" -LE 'bench|consumer' "$@"
+ctest --test-dir "$build_dir" --output-on-failure --timeout 600 -j "$(nproc)" -LE 'bench|consumer|cluster' "$@"

@@ -5,26 +5,25 @@
 #include <mutex>
 #include <thread>
 
+#include <pthread.h>
+
 #include "temporal/async/task.h"
 
 namespace temporal::async_detail {
 
 namespace {
 
-// One thread resumes every due timer. It runs only while timers are pending: once the queue has
-// been empty for kIdle it ends, and the next timer starts a new one (joining the old). So a process
-// that is not waiting on a retry, a poll backoff or a pause has no timer thread at all.
+// One thread ("temporal-timer") resumes every due timer. It runs only while timers are pending:
+// once the queue has been empty for kIdle it ends, and the next timer starts a new one. So a
+// process that is not waiting on a retry, a poll backoff or a pause has no timer thread at all.
 class TimerThread {
  public:
   void add(std::chrono::steady_clock::time_point when, std::coroutine_handle<> h) {
     std::lock_guard lock(mu_);
     timers_.emplace(when, h);
     if (!running_) {
-      // The previous thread (if any) set running_ = false under mu_ and touches nothing after
-      // releasing it, so joining here cannot wait on us.
-      if (thread_.joinable()) thread_.join();
       running_ = true;
-      thread_ = std::thread([this] { run(); });
+      std::thread([this] { run(); }).detach();
     } else {
       cv_.notify_one();
     }
@@ -34,12 +33,13 @@ class TimerThread {
   static constexpr std::chrono::seconds kIdle{2};
 
   void run() {
+    pthread_setname_np(pthread_self(), "temporal-timer");
     NonBlockingScope scope;
     std::unique_lock lock(mu_);
     for (;;) {
       if (timers_.empty()) {
         if (!cv_.wait_for(lock, kIdle, [this] { return !timers_.empty(); })) {
-          running_ = false;
+          running_ = false;  // under mu_: the next add() starts a new thread; this one touches nothing more
           return;
         }
         continue;
@@ -61,7 +61,6 @@ class TimerThread {
   std::condition_variable cv_;
   std::multimap<std::chrono::steady_clock::time_point, std::coroutine_handle<>> timers_;
   bool running_ = false;
-  std::thread thread_;
 };
 
 TimerThread& timer_thread() {

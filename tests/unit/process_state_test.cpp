@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <string>
 #include <thread>
 
 #include "async/timer.h"
@@ -52,10 +54,16 @@ TEST(ProcessState, DisablingTheDeadlockDetectorIsExplicit) {
       testing::ExitedWithCode(0), "");
 }
 
-size_t thread_count() {
+// Threads of this process named `name` (/proc/self/task/*/comm).
+size_t threads_named(const std::string& name) {
   size_t n = 0;
   if (DIR* d = opendir("/proc/self/task")) {
-    while (dirent* e = readdir(d)) n += e->d_name[0] != '.';
+    while (dirent* e = readdir(d)) {
+      if (e->d_name[0] == '.') continue;
+      std::ifstream comm(std::string("/proc/self/task/") + e->d_name + "/comm");
+      std::string line;
+      n += std::getline(comm, line) && line == name;
+    }
     closedir(d);
   }
   return n;
@@ -67,14 +75,15 @@ Task<void> nap(std::chrono::milliseconds d) {
 }
 
 TEST(ProcessState, TheTimerThreadEndsWhenNothingWaits) {
-  const size_t before = thread_count();
+  EXPECT_EQ(threads_named("temporal-timer"), 0u) << "a timer thread before anything waited";
   nap(std::chrono::milliseconds(20)).get();
-  nap(std::chrono::milliseconds(5)).get();  // reuses the running thread
+  nap(std::chrono::milliseconds(5)).get();
+  EXPECT_EQ(threads_named("temporal-timer"), 1u) << "one thread serves every wait";
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (thread_count() > before && std::chrono::steady_clock::now() < until) {
+  while (threads_named("temporal-timer") > 0 && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  EXPECT_EQ(thread_count(), before) << "a timer thread outlived the last wait";
+  EXPECT_EQ(threads_named("temporal-timer"), 0u) << "the timer thread outlived the last wait";
   nap(std::chrono::milliseconds(5)).get();  // and a later wait starts one again
 }
 
