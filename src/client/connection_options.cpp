@@ -21,7 +21,6 @@ namespace temporal::client::detail {
 
 namespace {
 
-
 std::string default_identity() {
   char host[HOST_NAME_MAX + 1] = {0};
   if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';

@@ -1,6 +1,5 @@
 #include "rpc/channel.h"
 
-
 #include <limits>
 
 #include "common/backoff.h"
