@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <thread>
@@ -56,13 +57,19 @@ TEST_F(OperatorTest, AddedAttributeIsListedUsableInAWorkflowStartAndRemovable) {
   ops.add_search_attributes(attrs).get();
 
   // A workflow started with it is found by a query on it (no worker needed: it stays running).
+  // The value is unique to this run: SQL visibility keeps a removed attribute's values in its
+  // column, and an attribute added later may be given the same column, so a fixed value would also
+  // match the rows of an earlier run against the same server.
+  const std::string value = "blue-" + name;
   WorkflowOptions o;
   o.task_queue = "operator-test-no-worker";
   o.workflow_id = "operator-" + name;
-  o.search_attributes[name] = SearchAttributeValue::keyword("blue");
+  o.search_attributes[name] = SearchAttributeValue::keyword(value);
   auto handle = client_->workflow().start("neverRuns", o).get();
-  EXPECT_EQ(handle.describe().get().search_attributes.at(name).as_string(), "blue");
-  EXPECT_TRUE(eventually([&] { return client_->workflow().count(name + " = 'blue'").get().count == 1; }));
+  EXPECT_EQ(handle.describe().get().search_attributes.at(name).as_string(), value);
+  int64_t found = -1;
+  EXPECT_TRUE(eventually([&] { return (found = client_->workflow().count(name + " = '" + value + "'").get().count) == 1; }))
+      << "count: " << found;
   handle.terminate("test done").get();
 
   ops.remove_search_attributes({name}).get();

@@ -40,7 +40,9 @@ class OperatorClient {
   Task<void> add_search_attributes(std::map<std::string, SearchAttributeType> attributes) const;
   Task<SearchAttributeList> list_search_attributes() const;
   /// Unregisters custom search attributes; values already stored on workflows become unsearchable.
-  /// The server treats names that are not registered as already removed (no error).
+  /// The server treats names that are not registered as already removed (no error). On SQL
+  /// visibility (the dev server, PostgreSQL, MySQL) the stored values stay in the attribute's
+  /// column, and an attribute added later may be given that column: it then matches them.
   Task<void> remove_search_attributes(std::vector<std::string> names) const;
 
  private:
