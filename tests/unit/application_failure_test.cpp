@@ -136,6 +136,26 @@ TEST(FailureDetails, CanceledAndTerminatedFailuresReadDetailsTyped) {
   EXPECT_THROW((void)terminated.details<int64_t>(), DataConverterError);
 }
 
+TEST(FailureDetails, TimeoutAndResetFailuresReadHeartbeatDetailsTyped) {
+  TimeoutFailure timeout("heartbeat timeout", TimeoutType::kHeartbeat,
+                         converter::to_payloads(std::string("row"), int64_t{41}));
+  auto [where, row] = timeout.last_heartbeat_details<std::string, int64_t>();
+  EXPECT_EQ(where, "row");
+  EXPECT_EQ(row, 41);
+  EXPECT_THROW((void)timeout.last_heartbeat_details<int64_t>(), DataConverterError);
+  ResetWorkflowFailure reset("reset", converter::to_payloads(int64_t{9}));
+  EXPECT_EQ(std::get<0>(reset.last_heartbeat_details<int64_t>()), 9);
+  EXPECT_THROW(((void)reset.last_heartbeat_details<int64_t, int64_t>()), DataConverterError);
+}
+
+// Details given to an application failure's wire form are its details (one copy, not two).
+TEST(FailureDetails, ApplicationFailureInfoDetailsAreTheFailuresDetails) {
+  ApplicationFailure f("m", ApplicationFailure::Info{.type = "T", .details = converter::to_payloads(3, 4)});
+  EXPECT_EQ(f.details().size(), 2u);
+  EXPECT_EQ((f.details<int, int>()), std::make_tuple(3, 4));
+  EXPECT_EQ(f.type(), "T");
+}
+
 TEST(FailureDetails, WorkflowFailedErrorReachesItsCauseTyped) {
   auto cause = std::make_shared<TerminatedFailure>("stop", converter::to_payloads(1));
   WorkflowFailedError e("workflow 'w' was terminated", "w", "r", RetryState::kNonRetryableFailure, cause);

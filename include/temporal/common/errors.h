@@ -76,6 +76,26 @@ template <class... T>
 std::tuple<T...> decode_details(const converter::Payloads& payloads) {
   return decode_details<T...>(payloads, std::index_sequence_for<T...>{});
 }
+
+/// The details a failure carries, as payloads or decoded: the one implementation behind
+/// details() / details<T...>() of the failure types below.
+class FailureDetails {
+ public:
+  /// Details as payloads (already decoded by the codec chain).
+  const converter::Payloads& details() const { return details_; }
+  /// The first sizeof...(T) details decoded as T... (`auto [a, b] = f.details<std::string, int>()`).
+  /// Throws DataConverterError naming the detail's index when one is missing or is not a T.
+  template <class... T>
+  std::tuple<T...> details() const {
+    return decode_details<T...>(details_);
+  }
+
+ protected:
+  explicit FailureDetails(converter::Payloads details) : details_(std::move(details)) {}
+
+ private:
+  converter::Payloads details_;
+};
 }  // namespace detail
 
 /// Why a workflow or activity stopped retrying (wire enum RetryState).
@@ -143,7 +163,7 @@ struct ApplicationFailureOptions {
 ///
 ///   const auto* app = error.cause_as<temporal::ApplicationFailure>();
 ///   auto [card, code] = app->details<std::string, int64_t>();
-class ApplicationFailure : public FailureError {
+class ApplicationFailure : public FailureError, public detail::FailureDetails {
  public:
   /// Everything the failure carries besides message, stack trace and cause: what arrives on the wire.
   struct Info {
@@ -172,17 +192,11 @@ class ApplicationFailure : public FailureError {
   /// The wire form (what the failure converter decodes, with its stack trace).
   ApplicationFailure(const std::string& message, Info info, std::string stack_trace = {},
                      std::shared_ptr<const FailureError> cause = nullptr)
-      : FailureError(message, std::move(stack_trace), std::move(cause)), info_(std::move(info)) {}
+      : FailureError(message, std::move(stack_trace), std::move(cause)),
+        FailureDetails(std::move(info.details)),
+        info_(std::move(info)) {}
   const std::string& type() const { return info_.type; }
   bool non_retryable() const { return info_.non_retryable; }
-  /// Details as payloads (already decoded by the codec chain).
-  const converter::Payloads& details() const { return info_.details; }
-  /// The first sizeof...(T) details decoded as T... (`auto [a, b] = f.details<std::string, int>()`).
-  /// Throws DataConverterError naming the detail's index when one is missing or is not a T.
-  template <class... T>
-  std::tuple<T...> details() const {
-    return detail::decode_details<T...>(info_.details);
-  }
   const std::optional<std::chrono::milliseconds>& next_retry_delay() const { return info_.next_retry_delay; }
   ApplicationErrorCategory category() const { return info_.category; }
 
@@ -191,20 +205,11 @@ class ApplicationFailure : public FailureError {
 };
 
 /// A workflow, activity or scope was canceled.
-class CanceledFailure : public FailureError {
+class CanceledFailure : public FailureError, public detail::FailureDetails {
  public:
   CanceledFailure(const std::string& message, converter::Payloads details = {}, std::string stack_trace = {},
                   std::shared_ptr<const FailureError> cause = nullptr)
-      : FailureError(message, std::move(stack_trace), std::move(cause)), details_(std::move(details)) {}
-  const converter::Payloads& details() const { return details_; }
-  /// The first sizeof...(T) details decoded as T...; DataConverterError names a bad index.
-  template <class... T>
-  std::tuple<T...> details() const {
-    return detail::decode_details<T...>(details_);
-  }
-
- private:
-  converter::Payloads details_;
+      : FailureError(message, std::move(stack_trace), std::move(cause)), FailureDetails(std::move(details)) {}
 };
 
 /// A workflow or activity timed out.
@@ -217,6 +222,11 @@ class TimeoutFailure : public FailureError {
         last_heartbeat_details_(std::move(last_heartbeat_details)) {}
   TimeoutType timeout_type() const { return type_; }
   const converter::Payloads& last_heartbeat_details() const { return last_heartbeat_details_; }
+  /// The first sizeof...(T) heartbeat details decoded as T...; DataConverterError names a bad index.
+  template <class... T>
+  std::tuple<T...> last_heartbeat_details() const {
+    return detail::decode_details<T...>(last_heartbeat_details_);
+  }
 
  private:
   TimeoutType type_;
@@ -225,20 +235,11 @@ class TimeoutFailure : public FailureError {
 
 /// A workflow was terminated: message() is the reason and details() what
 /// WorkflowHandle::terminate(reason, details...) sent.
-class TerminatedFailure : public FailureError {
+class TerminatedFailure : public FailureError, public detail::FailureDetails {
  public:
   explicit TerminatedFailure(const std::string& message, converter::Payloads details = {},
                              std::string stack_trace = {}, std::shared_ptr<const FailureError> cause = nullptr)
-      : FailureError(message, std::move(stack_trace), std::move(cause)), details_(std::move(details)) {}
-  const converter::Payloads& details() const { return details_; }
-  /// The first sizeof...(T) details decoded as T...; DataConverterError names a bad index.
-  template <class... T>
-  std::tuple<T...> details() const {
-    return detail::decode_details<T...>(details_);
-  }
-
- private:
-  converter::Payloads details_;
+      : FailureError(message, std::move(stack_trace), std::move(cause)), FailureDetails(std::move(details)) {}
 };
 
 /// A failure produced by the server itself.
@@ -260,6 +261,11 @@ class ResetWorkflowFailure : public FailureError {
                        std::shared_ptr<const FailureError> cause = nullptr)
       : FailureError(message, std::move(stack_trace), std::move(cause)), details_(std::move(details)) {}
   const converter::Payloads& last_heartbeat_details() const { return details_; }
+  /// The first sizeof...(T) heartbeat details decoded as T...; DataConverterError names a bad index.
+  template <class... T>
+  std::tuple<T...> last_heartbeat_details() const {
+    return detail::decode_details<T...>(details_);
+  }
 
  private:
   converter::Payloads details_;
